@@ -1,0 +1,43 @@
+"""Removing control characters and escape sequences from text that came from outside."""
+
+from __future__ import annotations
+
+import re
+
+# ANSI/VT escape sequences (CSI, OSC incl. OSC 8/52, DCS/PM/APC/SOS strings, 2-char ESC forms),
+# both 7-bit (ESC-introduced) and 8-bit (C1) introducers. Removed whole so no payload survives.
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?                         # CSI
+    | (?:\x1b[\]P^_X]|[\x9d\x90\x9e\x9f\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC/DCS/PM/APC/SOS
+    | \x1b[ -/]*[0-~]?                                         # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+# C0 except tab and newline, DEL, C1; also carriage return (kept lines stay lines).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str | None) -> str:
+    """Text with escape sequences and control characters (C0 but tab/newline, DEL, C1) removed."""
+    if not value:
+        return ""
+    if value.isprintable():
+        return value
+    value = value.replace("\r\n", "\n")
+    value = _ESCAPES.sub("", value)
+    return _CONTROLS.sub("", value)
+
+
+def clean_line(value: str | None) -> str:
+    """`clean_text` for one-line fields (titles, authors): whitespace runs folded to one space,
+    and bidi overrides removed so a title cannot reorder the columns beside it."""
+    text = _BIDI_OVERRIDES.sub("", clean_text(value))
+    return " ".join(text.split())
+
+
+def clean_optional(value: str | None) -> str | None:
+    """`clean_line` that keeps "nothing" as None."""
+    text = clean_line(value)
+    return text or None

@@ -9,7 +9,7 @@ import re
 _ESCAPES = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?                         # CSI
-    | (?:\x1b[\]P^_X]|[\x9d\x90\x9e\x9f\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC/DCS/PM/APC/SOS
+    | (?:\x1b[\]P^_X]|[\x9d\x90\x9e\x9f\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC, DCS...
     | \x1b[ -/]*[0-~]?                                         # other ESC sequences
     """,
     re.VERBOSE,

@@ -128,7 +128,8 @@ def parse_config(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(name, int(found.group(1)) if found else 0, "toml", str(exc)) from None
+        line = int(found.group(1)) if found else text.count("\n") + 1  # "at end of document"
+        raise ConfigError(name, line, "toml", str(exc)) from None
     lines = _Lines(text)
 
     def fail(section: str, index: int, key: str | None, message: str) -> ConfigError:

@@ -1,0 +1,140 @@
+"""Follows in the store: gathering old and new stories, hand pins and exclusions, visits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.follow.conftest import Ingest
+from tracker.models import Config, FollowConfig
+from tracker.store import Store
+
+
+def member_titles(store: Store, name: str) -> list[str]:
+    follow = store.follows.get(name)
+    assert follow is not None
+    return sorted(m.story.title for m in store.follows.members(follow.id))
+
+
+def test_follow_created_after_stories_gathers_them(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    ingest(0, [("DeepSeek releases R1", 7), ("Nvidia earnings preview", 6)])
+    ingest(1, [("Why DeepSeek matters", 2), ("Unrelated gardening tips", 1)])
+    follow, gathered = store.follows.add("R1", "deepseek", now)
+    assert gathered == 2
+    assert follow.story_count == 2 and follow.origin == "user"
+    assert member_titles(store, "R1") == ["DeepSeek releases R1", "Why DeepSeek matters"]
+
+
+def test_follow_created_before_gathers_at_ingest(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    store.follows.add("R1", "deepseek", now)
+    assert member_titles(store, "R1") == []
+    ingest(2, [("DeepSeek tops the App Store", 0), ("Weather today", 0)])
+    assert member_titles(store, "R1") == ["DeepSeek tops the App Store"]
+    # a re-poll of the same document adds nothing twice
+    ingest(2, [("DeepSeek tops the App Store", 0)])
+    assert member_titles(store, "R1") == ["DeepSeek tops the App Store"]
+
+
+def test_pins_and_exclusions_survive_repolls_and_regathering(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    ids = ingest(0, [("DeepSeek R1 paper", 3), ("DeepSeek app", 2), ("Chip stocks slide", 1)])
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    assert store.follows.exclude(follow.id, [ids[1]], now) == 1
+    assert store.follows.pin(follow.id, [ids[2]], now) == 1
+    assert member_titles(store, "R1") == ["Chip stocks slide", "DeepSeek R1 paper"]
+
+    # re-poll the same stories (one changed): no exclusion undone, no pin lost
+    ingest(0, [("DeepSeek R1 paper", 3), ("DeepSeek app", 2), ("Chip stocks slide", 1)])
+    store.follows.gather(follow.id, now)
+    assert member_titles(store, "R1") == ["Chip stocks slide", "DeepSeek R1 paper"]
+    assert store.follows.excluded(follow.id) == [ids[1]]
+
+    # a query change re-gathers: the pin stays although it does not match either query
+    config = Config("feeds.toml", follows=(FollowConfig("R1", "paper"),))
+    result = store.follows.sync(config, now)
+    assert result.updated == 1
+    assert member_titles(store, "R1") == ["Chip stocks slide", "DeepSeek R1 paper"]
+    store.follows.sync(Config("feeds.toml", follows=(FollowConfig("R1", "deepseek"),)), now)
+    assert member_titles(store, "R1") == ["Chip stocks slide", "DeepSeek R1 paper"]
+
+
+def test_excluded_story_never_rejoins_at_ingest(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    (sid,) = ingest(1, [("DeepSeek again", 0)])
+    store.follows.exclude(follow.id, [sid], now)
+    store.follows.gather_new([sid], now)
+    store.follows.gather(follow.id, now)
+    assert member_titles(store, "R1") == []
+    # pinning an excluded story by hand brings it back
+    store.follows.pin(follow.id, [sid], now)
+    assert member_titles(store, "R1") == ["DeepSeek again"]
+
+
+def test_pin_of_unknown_story_changes_nothing(store: Store, now: datetime) -> None:
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    assert store.follows.pin(follow.id, [424242], now) == 0
+    assert store.follows.members(follow.id) == []
+
+
+def test_new_since_last_visit(store: Store, ingest: Ingest, now: datetime) -> None:
+    ingest(0, [("DeepSeek one", 3), ("DeepSeek two", 2)])
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    assert store.follows.all()[0].new_count == 2  # never opened: everything is new
+    store.follows.mark_opened(follow.id, now)
+    later = now + timedelta(hours=5)
+    ingest(1, [("DeepSeek three", 0), ("DeepSeek four", 0)], at=later)
+    ingest(2, [("Not related", 0)], at=later)
+    (listed,) = store.follows.all()
+    assert (listed.story_count, listed.new_count) == (4, 2)
+    assert listed.last_opened_at == now
+    store.follows.mark_opened(follow.id, later)
+    assert store.follows.all()[0].new_count == 0
+
+
+def test_sync_from_config_adds_updates_and_removes(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    ingest(0, [("DeepSeek one", 3), ("Nvidia two", 2)])
+    store.follows.add("mine", "nvidia", now)
+    config = Config(
+        "feeds.toml",
+        follows=(FollowConfig("R1", "deepseek"), FollowConfig("chips", "nvidia")),
+    )
+    result = store.follows.sync(config, now)
+    assert (result.added, result.updated, result.removed) == (2, 0, 0)
+    assert [(f.name, f.origin, f.story_count) for f in store.follows.all()] == [
+        ("chips", "config", 1),
+        ("mine", "user", 1),
+        ("R1", "config", 1),
+    ]
+    result = store.follows.sync(Config("feeds.toml", follows=(FollowConfig("R1", "x"),)), now)
+    assert (result.added, result.updated, result.removed) == (0, 1, 1)
+    assert [f.name for f in store.follows.all()] == ["mine", "R1"]
+    assert member_titles(store, "R1") == []
+
+
+def test_remove_deletes_follow_and_its_marks(store: Store, ingest: Ingest, now: datetime) -> None:
+    ingest(0, [("DeepSeek one", 3)])
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    assert store.follows.remove("R1") == 1
+    assert store.follows.get("R1") is None
+    count = store.db.conn.execute("SELECT count(*) FROM follow_stories").fetchone()[0]
+    assert count == 0 and follow.id > 0
+
+
+def test_cluster_sources_counts_distinct_feeds(
+    store: Store, ingest: Ingest, feed_ids: list[int]
+) -> None:
+    a = ingest(0, [("DeepSeek A", 1)])
+    b = ingest(1, [("DeepSeek B", 1), ("DeepSeek B2", 1)])
+    conn = store.db.conn
+    conn.execute("INSERT INTO clusters (id, size, first_seen, last_seen) VALUES (7, 3, 'x', 'x')")
+    conn.execute("UPDATE stories SET cluster_id = 7 WHERE id IN (?, ?, ?)", (*a, *b))
+    assert store.follows.cluster_sources([7, 8]) == {7: 2}
+    assert len(feed_ids) == 3

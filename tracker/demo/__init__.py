@@ -1,0 +1,9 @@
+"""The offline demo: packaged sample feeds, their local server and the demo configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEMO_DIR = Path(__file__).parent
+FEEDS_DIR = DEMO_DIR / "feeds"
+DEMO_CONFIG = DEMO_DIR / "demo.toml"

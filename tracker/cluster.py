@@ -1,0 +1,370 @@
+"""Online single-pass clustering of headlines: each new item joins the best cluster or starts one.
+
+Pure: no I/O, no SQL. Items become sparse TF-IDF vectors (dicts) over stemmed headline words,
+URL slug words and summary words; words that behave like names (capitalised inside sentence-case
+headlines, ALL-CAPS, numbers) weigh more. Document frequencies and "name-ness" are learned as
+items stream in. A cluster keeps the mean of its members' vectors; candidates come from an
+inverted index (term -> clusters) limited to clusters active within a time window, so the cost
+of one item does not grow with the number of clusters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tracker.cluster_text import STOPWORDS, stem, title_words, url_words
+from tracker.timeutil import from_db, to_db
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One headline as a feed gives it."""
+
+    title: str
+    url: str | None = None
+    source: str | None = None  # feed or publisher
+    published: datetime | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The clusterer's knobs; defaults chosen on one half of the dev stories, checked on the other."""
+
+    threshold: float = 0.30  # minimum score to join a cluster
+    window_hours: float = 72.0  # clusters idle longer than this are not candidates
+    name_boost: float = 1.0  # extra weight of a word that behaves like a name
+    url_weight: float = 0.5  # weight of a URL slug word (title words weigh 1)
+    summary_weight: float = 0.3
+    same_source: float = 0.0  # added to the score when the cluster already has this source
+    candidate_terms: int = 8  # rarest terms of an item used to look up candidate clusters
+    max_centroid_terms: int = 400  # a centroid keeps its heaviest terms only
+    merge_threshold: float = 0.5  # two clusters an item both fits merge when this similar
+    bigram_weight: float = 0.0  # weight of two adjacent headline words taken together
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where an item went and why."""
+
+    cluster_id: int
+    score: float  # similarity to the cluster it joined (0 when it started one)
+    terms: tuple[str, ...]  # shared key terms, most telling first
+    new: bool  # True when the item started the cluster
+    merged: tuple[int, ...] = ()  # clusters absorbed into `cluster_id` by this item
+
+
+@dataclass(slots=True)
+class Cluster:
+    """A cluster's mutable state: the sum of its members' unit vectors, without IDF."""
+
+    id: int
+    size: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    total: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, int] = field(default_factory=dict)
+
+    def to_state(self) -> dict[str, object]:
+        """JSON-ready state (`clusters.state`)."""
+        return {
+            "v": STATE_VERSION,
+            "size": self.size,
+            "first": to_db(self.first),
+            "last": to_db(self.last),
+            "total": {t: round(w, 5) for t, w in self.total.items()},
+            "sources": self.sources,
+        }
+
+    @classmethod
+    def from_state(cls, cluster_id: int, state: dict[str, object]) -> Cluster:
+        """The inverse of `to_state`."""
+        if state.get("v") != STATE_VERSION:
+            raise ValueError(f"unknown cluster state version: {state.get('v')!r}")
+        total = state.get("total", {})
+        sources = state.get("sources", {})
+        first, last, size = state.get("first"), state.get("last"), state.get("size", 0)
+        assert isinstance(total, dict) and isinstance(sources, dict) and isinstance(size, int)
+        return cls(
+            id=cluster_id,
+            size=size,
+            first=from_db(first) if isinstance(first, str) else None,
+            last=from_db(last) if isinstance(last, str) else None,
+            total={str(t): float(w) for t, w in total.items()},
+            sources={str(s): int(n) for s, n in sources.items()},
+        )
+
+
+class Vocabulary:
+    """Online term statistics: document frequency, how often a word is written like a name, and
+    the word as last written (to show stems as words)."""
+
+    __slots__ = ("df", "docs", "named", "plain", "surface")
+
+    def __init__(self) -> None:
+        self.docs = 0
+        self.df: dict[str, int] = {}
+        self.named: dict[str, int] = {}
+        self.plain: dict[str, int] = {}
+        self.surface: dict[str, str] = {}
+
+    def idf(self, term: str) -> float:
+        return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def nameness(self, term: str) -> float:
+        named, plain = self.named.get(term, 0), self.plain.get(term, 0)
+        return (named + 0.3) / (named + plain + 1.0)
+
+
+def _add(vec: dict[str, float], term: str, weight: float) -> None:
+    if weight > vec.get(term, 0.0):
+        vec[term] = weight
+
+
+class Clusterer:
+    """Assigns a stream of items to clusters, one pass, one item at a time."""
+
+    def __init__(self, params: Params | None = None, next_id: int = 1) -> None:
+        self.params = params or Params()
+        self.vocab = Vocabulary()
+        self.clusters: dict[int, Cluster] = {}
+        self.next_id = next_id
+        self._index: dict[str, set[int]] = {}
+        self._norms: dict[int, tuple[int, float]] = {}  # id -> (docs when computed, norm)
+        self._horizon: datetime | None = None
+        self._since_evict = 0
+
+    # --- features ---------------------------------------------------------------------------
+
+    def observe(self, item: Item) -> dict[str, float]:
+        """Update term statistics with `item`; returns its raw term weights (no IDF yet)."""
+        p, vocab = self.params, self.vocab
+        raw: dict[str, float] = {}
+        words = title_words(item.title)
+        prev = ""
+        for i, (word, named) in enumerate(words):
+            if word in STOPWORDS:
+                prev = ""
+                continue
+            term = stem(word)
+            if prev and p.bigram_weight:
+                _add(raw, prev + "_" + term, p.bigram_weight)
+            prev = term
+            vocab.surface[term] = word
+            if i > 0 and word.isalpha():
+                counts = vocab.named if named else vocab.plain
+                counts[term] = counts.get(term, 0) + 1
+            boost = 1.0 if not word.isalpha() or (named and word.isupper()) else 0.0
+            raw[term] = max(raw.get(term, 0.0), 1.0 + p.name_boost * boost)
+        for word in url_words(item.url):
+            _add(raw, stem(word), p.url_weight)
+        if item.summary:
+            for word, _named in title_words(item.summary)[:60]:
+                if word not in STOPWORDS and len(word) > 2:
+                    _add(raw, stem(word), p.summary_weight)
+        vocab.docs += 1
+        for term in raw:
+            vocab.df[term] = vocab.df.get(term, 0) + 1
+        return raw
+
+    def vector(self, raw: dict[str, float]) -> dict[str, float]:
+        """Unit TF-IDF vector of raw weights; name-like words get their learned boost."""
+        vocab, boost = self.vocab, self.params.name_boost
+        vec: dict[str, float] = {}
+        for term, weight in raw.items():
+            if weight > 1.0:  # numbers and ALL-CAPS: boost already applied
+                w = weight
+            elif weight == 1.0:
+                w = 1.0 + boost * vocab.nameness(term)
+            else:
+                w = weight
+            vec[term] = w * vocab.idf(term)
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        return {t: w / norm for t, w in vec.items()}
+
+    # --- assignment -------------------------------------------------------------------------
+
+    def add(self, item: Item) -> Assignment:
+        """Assign `item` to the best active cluster above the threshold, or to a new one."""
+        raw = self.observe(item)
+        vec = self.vector(raw)
+        when = item.published
+        if when is not None and (self._horizon is None or when > self._horizon):
+            self._horizon = when
+        threshold = self.params.threshold
+        fits: list[tuple[float, int]] = []
+        for cluster in self._candidates(vec, when):
+            score = self._score(vec, cluster)
+            if item.source and item.source in cluster.sources:
+                score += self.params.same_source
+            if score >= threshold:
+                fits.append((score, cluster.id))
+        if not fits:
+            cluster = Cluster(id=self.next_id)
+            self.next_id += 1
+            self.clusters[cluster.id] = cluster
+            self._join(cluster, vec, item)
+            return Assignment(cluster.id, 0.0, (), True)
+        fits.sort(reverse=True)
+        best_score, best_id = fits[0]
+        best = self.clusters[best_id]
+        terms = self.explain(vec, best)
+        self._join(best, vec, item)
+        merged = tuple(
+            other
+            for _, other in fits[1:4]
+            if self.similarity(best, self.clusters[other]) >= self.params.merge_threshold
+        )
+        for other in merged:
+            self._absorb(best, self.clusters[other])
+        return Assignment(best.id, round(best_score, 4), terms, False, merged)
+
+    def similarity(self, a: Cluster, b: Cluster) -> float:
+        """Cosine of two clusters' centroids under the current IDF."""
+        if len(a.total) > len(b.total):
+            a, b = b, a
+        idf, other = self.vocab.idf, b.total
+        dot = sum(w * other[t] * idf(t) ** 2 for t, w in a.total.items() if t in other)
+        return dot / (self._norm(a) * self._norm(b))
+
+    def _absorb(self, into: Cluster, other: Cluster) -> None:
+        """Merge `other` into `into` (sizes add, so the centroid stays the true mean)."""
+        total = into.total
+        for term, w in other.total.items():
+            if term not in total:
+                self._index.setdefault(term, set()).add(into.id)
+            total[term] = total.get(term, 0.0) + w
+        into.size += other.size
+        for source, n in other.sources.items():
+            into.sources[source] = into.sources.get(source, 0) + n
+        for when in (other.first, other.last):
+            if when is not None:
+                into.first = when if into.first is None else min(into.first, when)
+                into.last = when if into.last is None else max(into.last, when)
+        self._forget(other)
+        if len(total) > self.params.max_centroid_terms:
+            self._prune(into)
+        self._norms.pop(into.id, None)
+
+    def explain(self, vec: dict[str, float], cluster: Cluster, limit: int = 5) -> tuple[str, ...]:
+        """The terms `vec` shares with `cluster`, by their share of the score, as words."""
+        idf = self.vocab.idf
+        shared = [(w * cluster.total[t] * idf(t), t) for t, w in vec.items() if t in cluster.total]
+        shared.sort(reverse=True)
+        return tuple(self.vocab.surface.get(t, t) for _, t in shared[:limit])
+
+    def _score(self, vec: dict[str, float], cluster: Cluster) -> float:
+        total, idf = cluster.total, self.vocab.idf
+        dot = 0.0
+        for term, w in vec.items():
+            c = total.get(term)
+            if c is not None:
+                dot += w * c * idf(term)
+        if dot == 0.0:
+            return 0.0
+        return dot / self._norm(cluster)
+
+    def _norm(self, cluster: Cluster) -> float:
+        docs = self.vocab.docs
+        cached = self._norms.get(cluster.id)
+        if cached is not None and docs <= cached[0] * 1.1 + 10:
+            return cached[1]
+        idf = self.vocab.idf
+        norm = math.sqrt(sum((c * idf(t)) ** 2 for t, c in cluster.total.items())) or 1.0
+        self._norms[cluster.id] = (docs, norm)
+        return norm
+
+    def _candidates(self, vec: dict[str, float], when: datetime | None) -> Iterable[Cluster]:
+        df, index = self.vocab.df, self._index
+        indexed = [t for t in vec if t in index]
+        indexed.sort(key=lambda t: df.get(t, 0))
+        seen: set[int] = set()
+        window = self.params.window_hours * 3600.0
+        for term in indexed[: self.params.candidate_terms]:
+            for cid in index[term]:
+                if cid in seen:
+                    continue
+                seen.add(cid)
+                cluster = self.clusters[cid]
+                if when is not None and _gap(cluster, when) > window:
+                    continue
+                yield cluster
+
+    def _join(self, cluster: Cluster, vec: dict[str, float], item: Item) -> None:
+        idf = self.vocab.idf
+        total = cluster.total
+        for term, w in vec.items():
+            if term not in total:
+                self._index.setdefault(term, set()).add(cluster.id)
+            total[term] = total.get(term, 0.0) + w / idf(term)
+        cluster.size += 1
+        if item.source:
+            cluster.sources[item.source] = cluster.sources.get(item.source, 0) + 1
+        when = item.published
+        if when is not None:
+            if cluster.first is None or when < cluster.first:
+                cluster.first = when
+            if cluster.last is None or when > cluster.last:
+                cluster.last = when
+        if len(total) > self.params.max_centroid_terms:
+            self._prune(cluster)
+        self._norms.pop(cluster.id, None)
+        self._since_evict += 1
+        if self._since_evict >= 1000:
+            self.evict()
+
+    def _prune(self, cluster: Cluster) -> None:
+        keep = sorted(cluster.total.items(), key=lambda tw: tw[1], reverse=True)
+        for term, _ in keep[self.params.max_centroid_terms * 3 // 4 :]:
+            del cluster.total[term]
+            ids = self._index.get(term)
+            if ids is not None:
+                ids.discard(cluster.id)
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def restore(self, cluster: Cluster) -> None:
+        """Make a stored cluster a candidate again (e.g. loaded from the database)."""
+        self.clusters[cluster.id] = cluster
+        for term in cluster.total:
+            self._index.setdefault(term, set()).add(cluster.id)
+        self.next_id = max(self.next_id, cluster.id + 1)
+        if cluster.last is not None and (self._horizon is None or cluster.last > self._horizon):
+            self._horizon = cluster.last
+
+    def evict(self) -> list[Cluster]:
+        """Forget clusters idle for longer than the window before the newest item seen."""
+        self._since_evict = 0
+        if self._horizon is None:
+            return []
+        window = self.params.window_hours * 3600.0
+        gone = [c for c in self.clusters.values() if _gap(c, self._horizon) > window]
+        for cluster in gone:
+            self._forget(cluster)
+        return gone
+
+    def _forget(self, cluster: Cluster) -> None:
+        del self.clusters[cluster.id]
+        self._norms.pop(cluster.id, None)
+        for term in cluster.total:
+            ids = self._index.get(term)
+            if ids is not None:
+                ids.discard(cluster.id)
+                if not ids:
+                    del self._index[term]
+
+
+def _gap(cluster: Cluster, when: datetime) -> float:
+    """Seconds between `when` and the cluster's time span (0 inside it)."""
+    if cluster.first is None or cluster.last is None:
+        return 0.0
+    if when < cluster.first:
+        return (cluster.first - when).total_seconds()
+    if when > cluster.last:
+        return (when - cluster.last).total_seconds()
+    return 0.0

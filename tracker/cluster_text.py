@@ -1,0 +1,102 @@
+"""Headline text features for clustering: tokens, a light stemmer, stopwords, URL slug words."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+# Function words plus words that headlines use for every kind of story ("says", "update").
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "via", "vs", "amid", "despite", "says", "say", "said", "saying", "told", "tells", "tell", "new", "news", "report", "reports", "reported", "update", "updates", "updated", "breaking", "latest", "live", "video", "videos", "photo", "photos", "watch", "read", "here's", "get", "gets", "got", "make", "makes", "one", "two", "may", "might", "could", "just", "still", "yet", "first", "last", "week", "day", "today", "yesterday", "year", "years"]
+)
+
+# URL path pieces that name the site's machinery rather than the story.
+URL_STOPWORDS = frozenset(
+    ["www", "com", "org", "net", "html", "htm", "shtml", "php", "asp", "aspx", "cms", "jsp", "story", "stories", "article", "articles", "news", "index", "post", "posts", "blog", "blogs", "item", "items", "content", "entry", "view", "viewall", "print", "default", "page", "amp", "utm", "source", "campaign", "feed", "rss", "track", "reflink", "id", "ssf", "apps", "pbcs", "dll", "aid"]
+)
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?")
+_URL_PIECE = re.compile(r"[^/\\\-_.,+=&;:~!|()\[\]\s]+")
+_VOWEL = re.compile(r"[aeiouy]")
+
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper (plurals, -ed, -ing, -ly …): cheap, cached, good enough to make
+    "rejects"/"rejected"/"rejecting" meet; numbers and short words are left alone."""
+    cached = _stem_cache.get(word)
+    if cached is not None:
+        return cached
+    out = _stem(word)
+    if len(_stem_cache) < 200_000:
+        _stem_cache[word] = out
+    return out
+
+
+def _stem(w: str) -> str:
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed", "ly", "ment", "ness", "ation", "ations"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            base = w[: -len(suffix)]
+            if not _VOWEL.search(base):
+                break
+            if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]  # "stopped" -> "stop"
+            w = base
+            break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]  # "rate"/"rated" -> "rat": both sides agree
+    if w.endswith("y") and len(w) > 4:
+        w = w[:-1] + "i"
+    return w
+
+
+def title_words(title: str) -> list[tuple[str, bool]]:
+    """(word, looks like a name) for each word of a headline, lowercased, possessives dropped.
+
+    In a sentence-case headline a capital letter inside the sentence marks a name; in a Title
+    Case headline it marks nothing, so only ALL-CAPS words and numbers count there."""
+    raw = _WORD.findall(title)
+    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in raw]
+    content = [w for w in words if w.lower() not in STOPWORDS and w[:1].isalpha()]
+    capitals = sum(1 for w in content if w[:1].isupper())
+    title_case = bool(content) and capitals >= 0.7 * len(content)
+    out: list[tuple[str, bool]] = []
+    for i, w in enumerate(words):
+        low = w.lower().replace("’", "'")
+        if "'" in low:
+            low = low.replace("'", "")
+        named = w[:1].isdigit() or (len(w) >= 2 and w.isupper())
+        if not named and not title_case and i > 0 and w[:1].isupper():
+            named = True
+        out.append((low, named))
+    return out
+
+
+def url_words(url: str | None) -> list[str]:
+    """Lowercase words of a URL's path (the "slug"), without the site's own machinery."""
+    if not url:
+        return []
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return []
+    words: list[str] = []
+    for piece in _URL_PIECE.findall(path):
+        if not piece.isalpha() or not piece.isascii():
+            continue  # ids, dates, numbers
+        if not (piece.islower() or piece.isupper() or piece[1:].islower()):
+            continue  # camelCase ids such as "H2EvwJSKcVE"
+        low = piece.lower()
+        if len(low) < 3 or low in URL_STOPWORDS or low in STOPWORDS or not _VOWEL.search(low):
+            continue
+        words.append(low)
+    return words

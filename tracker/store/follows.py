@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from tracker.follow import Follow, How, Member
+from tracker.follow import Dossier, Follow, How, Member, build_dossier
 from tracker.models import Config
 from tracker.store.db import write
 from tracker.store.follow_match import matching_ids
@@ -225,6 +225,15 @@ class FollowRepo:
             how: How = "pin" if r[-2] == "pin" else "match"
             out.append(Member(story_from_row(r[:-2]), how, from_db(str(r[-1])) or _EPOCH))
         return out
+
+    def dossier(self, name: str) -> Dossier | None:
+        """The follow's dossier as of its last visit (marking the visit is the caller's call)."""
+        follow = self.get(name)
+        if follow is None:
+            return None
+        members = self.members(follow.id)
+        clusters = [m.story.cluster_id for m in members if m.story.cluster_id is not None]
+        return build_dossier(follow, members, self.cluster_sources(clusters))
 
     def cluster_sources(self, cluster_ids: Sequence[int]) -> dict[int, int]:
         """Distinct sources (feeds) per cluster, database-wide: the "+N sources" of a row."""

@@ -1,0 +1,49 @@
+"""Fixtures for poller tests: a loopback feed server and a helper that syncs and polls."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.httpserver import FeedServer
+from tracker.models import Config, FeedConfig, Settings
+from tracker.poll.poller import PollSummary, poll
+from tracker.store import Store
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        yield srv
+
+
+@dataclass
+class Poller:
+    """Polls feeds.toml-like configs into one database file."""
+
+    db: Path
+    settings: Settings
+
+    def config(self, *urls: str, tags: tuple[str, ...] = ()) -> Config:
+        feeds = tuple(FeedConfig(url=u, tags=tags) for u in urls)
+        return Config(path="feeds.toml", settings=self.settings, feeds=feeds)
+
+    def run(self, *urls: str, tags: tuple[str, ...] = (), **kwargs: Any) -> PollSummary:
+        config = self.config(*urls, tags=tags)
+        with Store.open(self.db) as store:
+            store.feeds.sync(config)
+        kwargs.setdefault("every", True)
+        return asyncio.run(poll(self.db, config, **kwargs))
+
+    def store(self) -> Store:
+        return Store.open(self.db)
+
+
+@pytest.fixture
+def poller(tmp_path: Path) -> Poller:
+    return Poller(tmp_path / "tracker.db", Settings(timeout=5.0, max_bytes=1024 * 1024))

@@ -1,0 +1,100 @@
+"""`tracker poll`: sync feeds.toml, poll due feeds, report (progress bar, summary line or JSON)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from tracker.cli import main
+from tracker.cli.context import UsageProblem, get_context
+from tracker.models import PollResult
+from tracker.poll.lock import PollLocked
+from tracker.poll.poller import PollProgress, PollSummary, ProgressCallback, poll
+from tracker.textclean import clean_line
+
+
+@main.command("poll")
+@click.option("--all", "every", is_flag=True, help="Poll every active feed, due or not.")
+@click.option("--feed", "urls", multiple=True, metavar="URL", help="Poll just this feed.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Requests in flight (default: settings.concurrency).",
+)
+def poll_command(
+    every: bool, urls: tuple[str, ...], as_json: bool, quiet: bool, concurrency: int | None
+) -> None:
+    """Fetch the feeds that are due and store their new stories (for cron)."""
+    ctx = get_context()
+    config = ctx.config()
+    store = ctx.store()
+    store.feeds.sync(config)
+    known = set(store.feeds.urls())
+    for url in urls:
+        if url not in known:
+            raise UsageProblem(f"--feed {url}: not in {config.path}")
+    ctx.close()  # the poller opens its own connection
+    bar = not (as_json or quiet) and sys.stderr.isatty()
+    try:
+        with _progress(bar) as on_progress:
+            summary = asyncio.run(
+                poll(ctx.db_path, config, urls=urls, every=every, progress=on_progress,
+                     concurrency=concurrency)
+            )  # fmt: skip
+    except PollLocked as exc:
+        click.echo(f"tracker: {exc}; skipping this run", err=True)
+        return
+    for result in summary.results:
+        if result.status in ("error", "gone"):
+            click.echo(_error_line(result), err=True)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    elif not quiet:
+        click.echo(_summary_line(summary))
+
+
+def _error_line(r: PollResult) -> str:
+    return f"{r.status}: {r.url}: {clean_line(r.error or '')}"
+
+
+def _summary_line(s: PollSummary) -> str:
+    c = s.counts()
+    return (
+        f"polled {c['feeds']} feeds in {s.seconds:.1f}s: {c['ok']} ok, "
+        f"{c['not_modified']} not modified, {c['errors']} failed; "
+        f"{c['new_stories']} new stories, {c['updated_stories']} updated"
+    )
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("polling"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}", markup=False),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("poll", total=None, last="")
+
+        def update(p: PollProgress) -> None:
+            last = clean_line(p.result.url)[-50:] if p.result else ""
+            bar.update(task, total=p.total, completed=p.done, last=last)
+
+        yield update

@@ -1,0 +1,240 @@
+"""The poll run: fetch (aiohttp) -> parse (process pool) -> decide -> store, one feed at a time.
+
+API (used by `tracker poll`, `tracker demo` and the app's "poll now")::
+
+    summary = await poll(store_path, config, urls=(), every=False, progress=callback)
+
+- `store_path`: the SQLite file. The poller opens its own connection in its own database
+  thread; the caller's connections are never used, so the app can run `poll` in a worker
+  (e.g. `asyncio.run(poll(...))` in a thread worker) and notice the writes through
+  `PRAGMA data_version`. Feeds are NOT synced from feeds.toml here: callers do
+  `store.feeds.sync(config)` first (the CLI does).
+- `config`: the loaded `Config` (settings, rules for ingest hooks).
+- `urls`: poll just these feeds; `every`: every active feed; else the feeds that are due.
+- `progress(PollProgress)`: called on the coroutine's thread, once with `done=0` before any
+  fetch and once per finished feed (with its `PollResult`). From a thread worker, hop to the UI
+  thread yourself (`app.call_from_thread`).
+- `concurrency`: requests in flight (default `config.settings.concurrency`).
+- Raises `PollLocked` (from `tracker.poll.lock`) when another poll holds the database's lock.
+- Returns a `PollSummary`: per-feed `PollResult`s in feed order plus counts (`to_json()` is the
+  SPEC §1 `--json` object). One feed's failure never stops the run; each feed's outcome is
+  committed in its own short transaction (ingest + rules/follows/clusters + poll state).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp
+
+from tracker.models import Config, Feed, IngestResult, PollResult
+from tracker.poll.decide import Decision, body_hash, decide, next_after_error
+from tracker.poll.fetch import Fetcher, FetchRequest, FetchResponse
+from tracker.poll.hooks import apply_ingest_hooks
+from tracker.poll.lock import PollLock
+from tracker.poll.worker import parse_in_worker, warm_up
+from tracker.store import Store, write
+from tracker.store.feeds import PollOutcome
+from tracker.timeutil import utcnow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PollProgress:
+    done: int
+    total: int
+    result: PollResult | None = None
+
+
+ProgressCallback = Callable[[PollProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PollSummary:
+    results: tuple[PollResult, ...]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "feeds": len(self.results),
+            "ok": self.count("ok"),
+            "not_modified": self.count("not_modified"),
+            "errors": self.count("error") + self.count("gone"),
+            "new_stories": sum(r.new for r in self.results),
+            "updated_stories": sum(r.updated for r in self.results),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.counts(),
+            "seconds": round(self.seconds, 3),
+            "results": [
+                {"url": r.url, "status": r.status, "http_status": r.http_status, "new": r.new,
+                 "updated": r.updated, "error": r.error}
+                for r in self.results
+            ],
+        }  # fmt: skip
+
+
+class _ParsePool:
+    """A process pool started on first use (a poll of 304s never starts one)."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def parse(self, resp: FetchResponse) -> tuple[Any, str | None]:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=os.cpu_count() or 2, mp_context=ctx, initializer=warm_up
+            )
+        loop = asyncio.get_running_loop()
+        call = partial(parse_in_worker, resp.body, dict(resp.headers), resp.final_url)
+        try:
+            outcome = await loop.run_in_executor(self._pool, call)
+        except BrokenProcessPool:
+            self.close()
+            return None, "the parser process died on this feed"
+        return outcome.feed, outcome.error
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+async def poll(
+    store_path: str | Path,
+    config: Config,
+    *,
+    urls: Sequence[str] = (),
+    every: bool = False,
+    progress: ProgressCallback | None = None,
+    concurrency: int | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    resolver: aiohttp.abc.AbstractResolver | None = None,
+) -> PollSummary:
+    """Poll the due (or all, or named) feeds of the database at `store_path`; see the module."""
+    with PollLock(store_path):
+        db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-poll-db")
+        try:
+            return await _run(db, str(store_path), config, urls, every, progress, concurrency,
+                              clock, resolver)  # fmt: skip
+        finally:
+            db.shutdown(wait=True)
+
+
+async def _run(
+    db: Executor,
+    store_path: str,
+    config: Config,
+    urls: Sequence[str],
+    every: bool,
+    progress: ProgressCallback | None,
+    concurrency: int | None,
+    clock: Callable[[], datetime],
+    resolver: aiohttp.abc.AbstractResolver | None,
+) -> PollSummary:
+    loop = asyncio.get_running_loop()
+
+    async def in_db(fn: Callable[..., T], *args: Any) -> T:
+        return await loop.run_in_executor(db, partial(fn, *args))
+
+    started, t0 = clock(), time.perf_counter()
+    store = await in_db(Store.open, store_path)
+    pool = _ParsePool()
+    try:
+        feeds = await in_db(partial(store.feeds.due, started, urls=urls, every=every))
+        total, done = len(feeds), 0
+        if progress:
+            progress(PollProgress(0, total))
+        settings = config.settings
+
+        async def one(fetcher: Fetcher, feed: Feed) -> PollResult:
+            nonlocal done
+            result = await _poll_feed(fetcher, pool, in_db, store, config, feed, clock)
+            done += 1
+            if progress:
+                progress(PollProgress(done, total, result))
+            return result
+
+        async with Fetcher(concurrency or settings.concurrency, resolver=resolver) as fetcher:
+            results = await asyncio.gather(*(one(fetcher, f) for f in feeds))
+        summary = PollSummary(tuple(results), time.perf_counter() - t0)
+        await in_db(store.feeds.record_run, started, clock(), summary.counts())
+        return summary
+    finally:
+        pool.close()
+        await in_db(store.close)
+
+
+async def _poll_feed(
+    fetcher: Fetcher,
+    pool: _ParsePool,
+    in_db: Callable[..., Any],
+    store: Store,
+    config: Config,
+    feed: Feed,
+    clock: Callable[[], datetime],
+) -> PollResult:
+    """One feed, start to end; every failure ends as this feed's error result."""
+    settings = config.settings
+    interval = feed.interval or settings.interval
+    try:
+        request = FetchRequest(
+            feed.url, feed.etag, feed.last_modified, settings.timeout, settings.max_bytes
+        )
+        resp = await fetcher.fetch(request)
+        parsed, parse_error = None, None
+        ok = resp.error is None and resp.status is not None and 200 <= resp.status < 300
+        if ok and body_hash(resp.body) != feed.body_hash:
+            parsed, parse_error = await pool.parse(resp)
+        now = clock()
+        decision = decide(feed, resp, parsed, parse_error, now, interval)
+        ingest: IngestResult = await in_db(_commit, store, feed, decision, config, now)
+        return PollResult(
+            url=feed.url,
+            status=decision.status,
+            http_status=decision.outcome.http_status,
+            new=len(ingest.new_ids),
+            updated=len(ingest.updated_ids),
+            error=decision.outcome.error,
+        )
+    except Exception as exc:  # a bug or a database problem: this feed's error, not the run's
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        now = clock()
+        count = feed.error_count + 1
+        retry = next_after_error(now, interval, count, None)
+        failed = PollOutcome(
+            "error", None, message, count, feed.etag, feed.last_modified, feed.body_hash, retry
+        )
+        with contextlib.suppress(Exception):  # the database itself failing: the result says so
+            await in_db(store.feeds.record_poll, feed.id, failed, now)
+        return PollResult(feed.url, "error", None, error=message)
+
+
+def _commit(store: Store, feed: Feed, decision: Decision, config: Config, now: datetime) -> Any:
+    """One short transaction: new/changed stories, ingest hooks, the feed's poll state."""
+    with write(store.db):
+        ingest = IngestResult()
+        if decision.records:
+            ingest = store.stories.ingest(feed.id, decision.records, now, feed.tags)
+            apply_ingest_hooks(store, ingest.new_ids, ingest.updated_ids, config, now)
+        store.feeds.record_poll(feed.id, decision.outcome, now)
+    return ingest

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
@@ -12,7 +12,9 @@ from typing import TextIO
 from xml.parsers import expat
 
 from tracker.config import TAG_NAME, check_url
+from tracker.config_edit import add_feeds
 from tracker.export.atom import esc
+from tracker.models import Feed
 from tracker.textclean import clean_line
 
 MAX_BYTES = 16 * 1024 * 1024  # an OPML file of 100k feeds is ~15 MB
@@ -180,3 +182,23 @@ def write_opml(
         out.write("    </outline>\n")
     out.write("  </body>\n</opml>\n")
     return count
+
+
+def from_feeds(feeds: Iterable[Feed]) -> Iterator[tuple[OpmlFeed, str | None]]:
+    """Stored feeds as (outline, site URL): the configured title, else the feed's own."""
+    for feed in feeds:
+        title = feed.title or feed.feed_title
+        yield OpmlFeed(feed.url, clean_line(title) or None, feed.tags), feed.site_url
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: tuple[str, ...]
+    duplicates: tuple[str, ...]  # already in feeds.toml, or listed twice in the file
+    invalid: tuple[str, ...]  # not http(s) URLs
+
+
+def import_into_config(config_path: Path, doc: OpmlDocument) -> ImportResult:
+    """Append the document's feeds to feeds.toml (comments and order kept); duplicates skipped."""
+    added, skipped = add_feeds(config_path, [(f.url, f.title, f.tags) for f in doc.feeds])
+    return ImportResult(tuple(added), tuple(skipped), doc.invalid)

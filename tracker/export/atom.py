@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from tracker import __version__
-from tracker.export.records import entry_id, feed_id, story_record, xml_safe
+from tracker.export.records import entry_id, feed_id, story_record, web_link, xml_safe
 from tracker.models import Story
 from tracker.timeutil import iso
 
@@ -27,10 +26,6 @@ def esc(text: str | None) -> str:
     )
 
 
-def _is_web(url: str | None) -> bool:
-    return bool(url) and urlsplit(str(url)).scheme.lower() in ("http", "https")
-
-
 def _entry(story: Story) -> str:
     record = story_record(story)
     updated = story.published or story.first_seen
@@ -39,8 +34,8 @@ def _entry(story: Story) -> str:
         f"    <id>{entry_id(story)}</id>",
         f'    <title type="text">{esc(record["title"]) or "(untitled)"}</title>',
     ]
-    if _is_web(record["url"]):
-        lines.append(f'    <link rel="alternate" type="text/html" href="{esc(record["url"])}"/>')
+    if link := web_link(record["url"]):
+        lines.append(f'    <link rel="alternate" type="text/html" href="{esc(link)}"/>')
     lines.append(f"    <updated>{iso(updated)}</updated>")
     if story.published:
         lines.append(f"    <published>{iso(story.published)}</published>")
@@ -53,8 +48,8 @@ def _entry(story: Story) -> str:
     lines.append("    <source>")
     lines.append(f"      <id>{esc(record['feed_url'])}</id>")
     lines.append(f"      <title>{esc(record['feed_title'])}</title>")
-    if _is_web(record["feed_url"]):
-        lines.append(f'      <link rel="self" href="{esc(record["feed_url"])}"/>')
+    if feed_link := web_link(record["feed_url"]):
+        lines.append(f'      <link rel="self" href="{esc(feed_link)}"/>')
     lines.append("    </source>")
     lines.append("  </entry>\n")
     return "\n".join(lines)
@@ -79,8 +74,8 @@ def write_atom(
         out.write(f'  <subtitle type="text">{esc("query: " + query)}</subtitle>\n')
     out.write(f"  <updated>{iso(now)}</updated>\n")
     out.write(f'  <generator version="{__version__}">tracker</generator>\n')
-    if _is_web(self_url):
-        out.write(f'  <link rel="self" type="application/atom+xml" href="{esc(self_url)}"/>\n')
+    if self_link := web_link(self_url):
+        out.write(f'  <link rel="self" type="application/atom+xml" href="{esc(self_link)}"/>\n')
     count = 0
     for story in stories:
         out.write(_entry(story))

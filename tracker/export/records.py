@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from tracker.models import Story
 from tracker.textclean import clean_line, clean_text
@@ -31,6 +32,8 @@ TAG_SEPARATOR = ";"  # CSV joins a story's tags with this
 
 # Characters XML 1.0 forbids (C0 but tab/LF/CR, surrogates, U+FFFE/U+FFFF).
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# ASCII a URI/IRI may not carry as is (RFC 3987): percent-encoded in links we write.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
 _ENTRY_NAMESPACE = uuid.UUID("6f0c2a53-8c1e-5f7e-9d0a-7472616b6572")  # fixed: ids stay stable
 
 
@@ -58,6 +61,20 @@ def xml_safe(text: str | None) -> str:
     if not text:
         return ""
     return _XML_ILLEGAL.sub("", text)
+
+
+def web_link(url: str | None) -> str | None:
+    """An http(s) URL made safe to write as a link (`<`, `>`, quotes, spaces … percent-encoded);
+    None for any other scheme (`javascript:`, `file:`, …) so exports never link to one."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https"):
+        return None
+    return _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", xml_safe(url))
 
 
 def entry_id(story: Story) -> str:

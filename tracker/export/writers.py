@@ -8,9 +8,8 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
-from urllib.parse import quote, urlsplit
 
-from tracker.export.records import FIELDS, TAG_SEPARATOR, story_record
+from tracker.export.records import FIELDS, TAG_SEPARATOR, story_record, web_link
 from tracker.models import Story
 from tracker.textclean import clean_line
 from tracker.timeutil import iso
@@ -86,10 +85,9 @@ def md_escape(text: str) -> str:
 
 
 def md_url(url: str | None) -> str | None:
-    """A link destination safe inside `<…>`, or None for anything but http(s)."""
-    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
-        return None
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+    """A link destination safe inside `<…>` (no `<`, `>`, spaces or newlines left; a backslash
+    is encoded too), or None for anything but http(s)."""
+    return web_link(url)
 
 
 def _day(story: Story) -> str:

@@ -1,0 +1,305 @@
+"""The query language (SPEC §3): text -> a typed AST. Pure: no SQL, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal, TypeAlias
+
+from tracker.config import TAG_NAME
+from tracker.querydates import DATE_FORMS, DateBound, parse_point, parse_range
+from tracker.querylex import Token, tokenize
+
+__all__ = [
+    "And", "DateBound", "DateRange", "Field", "Follow", "Node", "Not", "Or", "Query",
+    "QueryError", "State", "Tag", "Text", "parse",
+]  # fmt: skip
+
+MAX_TERMS = 200
+MAX_DEPTH = 32
+Sort = Literal["new", "old", "relevance"]
+StateName = Literal["unread", "read", "starred", "tagged", "untagged"]
+STATES: tuple[StateName, ...] = ("unread", "read", "starred", "tagged", "untagged")
+SORTS: tuple[Sort, ...] = ("new", "old", "relevance")
+FIELDS = ("title", "author", "feed", "site", "tag", "is", "follow", "since", "until", "sort")
+
+
+class QueryError(ValueError):
+    """A malformed query: `str()` reads `column 14: unexpected ')'; expected a term`."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(message, position)
+        self.message = message
+        self.position = position  # 1-based column
+
+    def __str__(self) -> str:
+        return f"column {self.position}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Full-text term: a word, a `"phrase"`, a `prefix*`; `field="title"` for `title:`."""
+
+    value: str
+    phrase: bool = False
+    prefix: bool = False
+    field: Literal["title"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """`author:`, `feed:` (feed title or URL) or `site:` (the story URL's host)."""
+
+    name: Literal["author", "feed", "site"]
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: StateName
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """`sort_at` in [start, end): either end may be open."""
+
+    start: DateBound | None
+    end: DateBound | None
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Node
+
+
+Node: TypeAlias = Text | Field | Tag | State | Follow | DateRange | And | Or | Not
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: `root` None matches every story; `sort` None means the default."""
+
+    text: str
+    root: Node | None
+    sort: Sort | None = None
+
+    @property
+    def has_text(self) -> bool:
+        return self.root is not None and any(isinstance(n, Text) for n in walk(self.root))
+
+    @property
+    def order(self) -> Sort:
+        """The effective order: newest first unless asked; relevance needs text to rank."""
+        if self.sort == "relevance" and not self.has_text:
+            return "new"
+        return self.sort or "new"
+
+    def resolved(self, now: datetime) -> Query:
+        """The same query with relative dates fixed against `now`."""
+        return replace(self, root=None if self.root is None else _resolve(self.root, now))
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node of a tree, parents first."""
+    out: list[Node] = [node]
+    if isinstance(node, And | Or):
+        for item in node.items:
+            out.extend(walk(item))
+    elif isinstance(node, Not):
+        out.extend(walk(node.item))
+    return out
+
+
+def _resolve(node: Node, now: datetime) -> Node:
+    if isinstance(node, DateRange):
+        return DateRange(
+            None if node.start is None else node.start.resolved(now),
+            None if node.end is None else node.end.resolved(now),
+        )
+    if isinstance(node, And):
+        return And(tuple(_resolve(i, now) for i in node.items))
+    if isinstance(node, Or):
+        return Or(tuple(_resolve(i, now) for i in node.items))
+    if isinstance(node, Not):
+        return Not(_resolve(node.item, now))
+    return node
+
+
+def parse(text: str, now: datetime | None = None) -> Query:
+    """Parse a query; relative dates stay relative unless `now` is given. Raises QueryError."""
+    parser = _Parser(text, tokenize(text, QueryError))
+    root = parser.parse()
+    query = Query(text=text, root=root, sort=parser.sort)
+    return query.resolved(now) if now is not None else query
+
+
+class _Parser:
+    """Recursive descent: or := and (OR and)*; and := unary ([AND] unary)*; unary := NOT unary."""
+
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.at = 0
+        self.depth = 0
+        self.terms = 0
+        self.sort: Sort | None = None
+
+    def peek(self) -> Token:
+        return self.tokens[self.at]
+
+    def fail(self, token: Token, expected: str) -> QueryError:
+        what = "end of query" if token.kind == "end" else repr(token.text)
+        return QueryError(f"unexpected {what}; expected {expected}", token.position)
+
+    def parse(self) -> Node | None:
+        node = self.or_expr()
+        token = self.peek()
+        if token.kind != "end":  # only a stray ')' stops the loops early
+            raise self.fail(token, "a term, OR or the end of the query")
+        return node
+
+    def or_expr(self) -> Node | None:
+        if self.peek().kind == "or":
+            raise self.fail(self.peek(), "a term")
+        items = [self.and_expr()]
+        while self.peek().kind == "or":
+            self.at += 1
+            if self.peek().kind in ("end", "rparen", "or"):
+                raise self.fail(self.peek(), "a term")
+            items.append(self.and_expr())
+        kept = [i for i in items if i is not None]
+        if len(items) > 1 and len(kept) < len(items):
+            kept = []  # `x OR sort:new`: a branch with no condition matches everything
+        return None if not kept else kept[0] if len(kept) == 1 else Or(tuple(kept))
+
+    def and_expr(self) -> Node | None:
+        items: list[Node] = []
+        while self.peek().kind not in ("end", "rparen", "or"):
+            if self.peek().kind == "and":
+                token = self.peek()
+                self.at += 1
+                if not items or self.peek().kind in ("end", "rparen", "or", "and"):
+                    raise self.fail(self.peek() if items else token, "a term")
+            node = self.unary()
+            if node is not None:
+                items.append(node)
+        return None if not items else items[0] if len(items) == 1 else And(tuple(items))
+
+    def unary(self) -> Node | None:
+        token = self.peek()
+        if token.kind in ("not", "minus"):
+            self.at += 1
+            self.enter(token)
+            inner = self.unary()
+            self.depth -= 1
+            if inner is None:
+                raise QueryError(f"{token.text!r} cannot apply to sort:", token.position)
+            return Not(inner)
+        if token.kind == "lparen":
+            self.at += 1
+            self.enter(token)
+            if self.peek().kind in ("rparen", "end"):
+                raise self.fail(self.peek(), "a term")
+            node = self.or_expr()
+            if self.peek().kind != "rparen":
+                raise self.fail(self.peek(), "')'")
+            self.at += 1
+            self.depth -= 1
+            return node
+        if token.kind in ("word", "phrase", "field", "tag"):
+            self.at += 1
+            self.terms += 1
+            if self.terms > MAX_TERMS:
+                raise QueryError(f"too many terms (at most {MAX_TERMS})", token.position)
+            return self.term(token)
+        raise self.fail(token, "a term")
+
+    def enter(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"nested too deeply (at most {MAX_DEPTH} levels)", token.position)
+
+    def term(self, token: Token) -> Node | None:
+        if token.kind == "phrase":
+            return self.text_term(token, token.value, phrase=True)
+        if token.kind == "tag":
+            return self.tag(token, token.value)
+        if token.kind == "word":
+            if token.value.startswith("@"):
+                return self.dates(token, token.value[1:], "@")
+            return self.text_term(token, token.value, phrase=False)
+        return self.field(token)
+
+    def text_term(self, token: Token, value: str, *, phrase: bool, title: bool = False) -> Text:
+        prefix = token.prefix
+        if not any(c.isalnum() for c in value):
+            raise QueryError(f"{token.text!r} has no letters or digits to search for",
+                             token.position)  # fmt: skip
+        return Text(value, phrase=phrase, prefix=prefix, field="title" if title else None)
+
+    def tag(self, token: Token, name: str) -> Tag:
+        if not TAG_NAME.match(name):
+            raise QueryError(f"{name!r} is not a tag name; expected letters, digits, _ . -",
+                             token.position)  # fmt: skip
+        return Tag(name)
+
+    def dates(self, token: Token, value: str, how: str) -> DateRange:
+        try:
+            start, end = parse_range(value)
+        except ValueError as exc:
+            raise QueryError(f"{exc}; expected {DATE_FORMS}", token.position) from None
+        if how == "until":
+            if end is not None:
+                raise QueryError("until: takes one date, not a range", token.position)
+            return DateRange(None, parse_point(value, end=True))
+        return DateRange(start, end)
+
+    def field(self, token: Token) -> Node | None:
+        name, value = token.field, token.value
+        if name not in FIELDS:
+            known = ", ".join(f + ":" for f in FIELDS)
+            raise QueryError(f"unknown field {name + ':'!r}; expected one of {known}",
+                             token.position)  # fmt: skip
+        if not value.strip():
+            raise QueryError(f"expected a value after {name + ':'!r}", token.position)
+        if name == "title":
+            return self.text_term(token, value, phrase=token.quoted, title=True)
+        if name in ("author", "feed", "site"):
+            return Field(name, value.strip())  # type: ignore[arg-type]
+        if name == "tag":
+            return self.tag(token, value)
+        if name == "follow":
+            return Follow(value.strip())
+        if name in ("since", "until"):
+            return self.dates(token, value, name)
+        if name == "is":
+            return State(self.choice(token, value, STATES))  # type: ignore[arg-type]
+        self.sort = self.choice(token, value, SORTS)  # type: ignore[assignment]
+        return None
+
+    def choice(self, token: Token, value: str, options: tuple[str, ...]) -> str:
+        if value.lower() not in options:
+            listed = ", ".join(options[:-1]) + " or " + options[-1]
+            raise QueryError(f"unknown {token.field}: value {value!r}; expected {listed}",
+                             token.position)  # fmt: skip
+        return value.lower()

@@ -6,8 +6,12 @@ async with SampleServer() as base_url:     # "http://127.0.0.1:PORT/"
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -125,6 +129,28 @@ class SampleServer:
             headers["Content-Encoding"] = "gzip"
         headers["Content-Type"] = document.content_type
         return web.Response(body=body, headers=headers)
+
+
+@contextmanager
+def serve_in_background(feeds_dir: Path = FEEDS_DIR) -> Iterator[SampleServer]:
+    """A running `SampleServer` on its own event loop in a daemon thread.
+
+    For callers that block their own thread or run their own loops while the feeds must stay
+    reachable: `tracker demo` polls with `asyncio.run` and then runs the app, whose "poll now"
+    fetches from the same server.
+    """
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="tracker-demo-server", daemon=True)
+    thread.start()
+    server = SampleServer(feeds_dir)
+    try:
+        asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=30)
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=30)
+        loop.close()
 
 
 def _not_modified(request: web.Request, document: _Document) -> bool:

@@ -1,0 +1,104 @@
+"""`tracker demo`: serve the sample feeds on loopback, poll them into a demo DB, open the app."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from tracker.cli import main
+from tracker.cli.context import AppContext, UsageProblem, get_context
+from tracker.demo.server import serve_in_background
+from tracker.demo.setup import DemoCounts, NotADemoDatabase, build_demo, config_path_for
+from tracker.poll.lock import PollLocked
+from tracker.poll.poller import PollProgress, ProgressCallback
+
+
+@main.command("demo")
+@click.option("--no-open", is_flag=True, help="Stop after polling: print the database and counts.")
+@click.option("--json", "as_json", is_flag=True, help="With --no-open: print the counts as JSON.")
+@click.pass_context
+def demo_command(click_ctx: click.Context, no_open: bool, as_json: bool) -> None:
+    """Offline demo: poll the packaged sample feeds from 127.0.0.1 into a demo database.
+
+    The database is --db when given on the command line, else demo.db beside your own
+    database, which is never touched. Each run rebuilds it from scratch.
+    """
+    ctx = get_context()
+    db_path = _demo_db_path(click_ctx, ctx)
+    with serve_in_background() as server:
+        try:
+            with _progress(sys.stderr.isatty() and not as_json) as on_progress:
+                config, counts = build_demo(db_path, server.port, on_progress)
+        except NotADemoDatabase as exc:
+            raise UsageProblem(str(exc)) from None
+        except PollLocked as exc:
+            raise UsageProblem(f"{exc}: is another demo running?") from None
+        if no_open:
+            _report(db_path, counts, as_json)
+            return
+        # The app polls through the same server ("r"), so it runs while the server does.
+        click_ctx.obj = AppContext(str(db_path), config.path, ctx.debug)
+        click_ctx.call_on_close(click_ctx.obj.close)
+        tui = main.get_command(click_ctx, "tui")
+        if tui is None:
+            _report(db_path, counts, as_json)
+            raise click.ClickException("the app is not available in this build")
+        click_ctx.invoke(tui)
+
+
+def _demo_db_path(click_ctx: click.Context, ctx: AppContext) -> Path:
+    """`--db` typed on this command line; otherwise `demo.db` beside the user's database."""
+    root = click_ctx.find_root()
+    if root.get_parameter_source("db_path") is ParameterSource.COMMANDLINE:
+        return ctx.db_path
+    return ctx.db_path.with_name("demo.db")
+
+
+def _report(db_path: Path, counts: DemoCounts, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"db": str(db_path), **counts.to_json()}, ensure_ascii=False))
+        return
+    clusters = "n/a" if counts.clusters is None else str(counts.clusters)
+    click.echo(f"demo database: {db_path}")
+    click.echo(f"demo config:   {config_path_for(db_path)}")
+    click.echo(
+        f"{counts.feeds} feeds ({counts.failing} failing) · {counts.stories} stories · "
+        f"{len(counts.tags)} tags · {len(counts.follows)} follows · {clusters} clusters · "
+        f"polled in {counts.seconds:.1f}s"
+    )
+    for name, stories in counts.follows.items():
+        click.echo(f"  follow {name!r}: {stories} stories")
+    top = ", ".join(f"{tag} {n}" for tag, n in list(counts.tags.items())[:8])
+    click.echo(f"  tags: {top}")
+    click.echo(
+        f"open it: tracker --db {db_path} (the sample server is gone; polls there will fail)"
+    )
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("demo: polling sample feeds"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("demo", total=None)
+
+        def update(p: PollProgress) -> None:
+            bar.update(task, total=p.total, completed=p.done)
+
+        yield update

@@ -1,0 +1,266 @@
+"""The app's injected data source: every database call the app makes, run from thread workers.
+
+Nothing here imports Textual: the app hands a `DataSource` to its screens, and workers call it
+from their own threads. Each call borrows a `Store` (its own SQLite connection) from a small
+pool, so no connection is ever used by two threads at once.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from tracker.models import Config, Story
+from tracker.store import Store, write
+from tracker.timeutil import utcnow
+from tracker.tui import search_adapter as search
+from tracker.tui.html_md import html_to_markdown, text_to_markdown
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How the app behaves: set from the command line (and later from feeds.toml)."""
+
+    mark_read_on_open: bool = True
+    config: Config | None = None  # feeds.toml, for "poll now"
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One row of the story list: only what the row shows."""
+
+    id: int
+    sort_at: datetime
+    feed_title: str
+    title: str
+    tags: tuple[str, ...]
+    read: bool
+    starred: bool
+    url: str | None
+    sources: int = 0  # other sources in the same cluster
+
+    @classmethod
+    def of(cls, story: Story, sources: int = 0) -> ListRow:
+        return cls(
+            story.id,
+            story.sort_at,
+            story.feed_title,
+            story.title,
+            story.tags,
+            story.read,
+            story.starred,
+            story.url,
+            sources,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarItem:
+    kind: str  # "feed" | "tag" | "follow"
+    key: str  # feed URL, tag name, follow name
+    label: str
+    unread: int | None  # None: unknown (a feed in error shows "–")
+    failing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    feeds: int
+    stories: int
+    unread: int
+    last_poll: datetime | None
+    failing: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDetail:
+    story: Story
+    tag_sources: tuple[tuple[str, str], ...]  # (tag, source)
+
+
+class DataSource:
+    """Opens `path` lazily, one connection per concurrent caller."""
+
+    def __init__(self, path: str | Path, clock: Clock = utcnow) -> None:
+        self.path = str(path)
+        self.clock = clock
+        self._pool: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._all: list[Store] = []
+        self._anchors: dict[str, dict[int, search.Cursor]] = {}
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        try:
+            store = self._pool.get_nowait()
+        except queue.Empty:
+            store = Store.open(self.path)
+            with self._lock:
+                self._all.append(store)
+        try:
+            yield store
+        finally:
+            self._pool.put(store)
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._all:
+                store.close()
+            self._all.clear()
+
+    # --- the story list -----------------------------------------------------------------
+
+    def check(self, query: str) -> str | None:
+        """The query's error message, or None when it parses."""
+        return search.check(query)
+
+    def count(self, query: str) -> int:
+        with self.store() as store:
+            return search.count(store, query)
+
+    def rows(self, query: str, start: int, limit: int) -> list[ListRow]:
+        """Rows `start .. start+limit` of the query's list, by keyset from the nearest anchor."""
+        anchors = self._anchors.setdefault(query, {})
+        with self.store() as store:
+            if start == 0:
+                stories, cursor = search.page(store, query, limit, None)
+            elif start in anchors:
+                stories, cursor = search.page(store, query, limit, anchors[start])
+            else:
+                below = [i for i in anchors if i < start]
+                base = max(below) if below else 0
+                if start - base <= 2000:
+                    after = anchors.get(base)
+                    skipped, _ = search.page(store, query, start - base, after, ids_only=True)
+                    if len(skipped) < start - base:
+                        return []
+                    after = search.cursor_of(skipped[-1])
+                    stories, cursor = search.page(store, query, limit, after)
+                else:
+                    stories, cursor = search.page_at(store, query, start, limit)
+            if cursor is not None:
+                anchors[start + len(stories)] = cursor
+            if len(anchors) > 4096:
+                anchors.clear()
+        return [ListRow.of(s) for s in stories]
+
+    def forget(self, query: str | None = None) -> None:
+        """Drop keyset anchors (after the data changed)."""
+        if query is None:
+            self._anchors.clear()
+        else:
+            self._anchors.pop(query, None)
+
+    def locate(self, query: str, story_id: int, limit: int) -> int | None:
+        """The index of `story_id` within the first `limit` rows of the list."""
+        with self.store() as store:
+            stories, _ = search.page(store, query, limit, None, ids_only=True)
+        for index, story in enumerate(stories):
+            if story.id == story_id:
+                return index
+        return None
+
+    def ids(self, query: str) -> list[int]:
+        with self.store() as store:
+            return search.ids(store, query)
+
+    # --- the rest of the screen ---------------------------------------------------------
+
+    def sidebar(self) -> list[SidebarItem]:
+        with self.store() as store:
+            feeds = store.feeds.all(with_counts=True)
+            tags = store.tags.counts()
+            follows = search.follows(store)
+        items = [SidebarItem("follow", name, name, unread) for name, unread in follows]
+        items += [SidebarItem("tag", t, t, unread) for t, _n, unread in tags]
+        items += [
+            SidebarItem(
+                "feed",
+                f.url,
+                f.display_title,
+                None if f.last_status in ("error", "gone") and not f.story_count
+                else f.unread_count,
+                failing=f.last_status in ("error", "gone"),
+            )
+            for f in feeds
+            if f.active or f.story_count
+        ]  # fmt: skip
+        return items
+
+    def status(self) -> Status:
+        with self.store() as store:
+            feeds = store.feeds.all(active_only=True)
+            stories, unread = store.stories.totals()
+            last = store.feeds.last_run_at()
+        failing = sum(1 for f in feeds if f.last_status in ("error", "gone"))
+        return Status(len(feeds), stories, unread, last, failing)
+
+    def story(self, story_id: int) -> StoryDetail | None:
+        with self.store() as store:
+            story = store.stories.get(story_id)
+            if story is None:
+                return None
+            sources = tuple((t, s) for t, s, _rule in store.tags.of_story(story_id))
+        return StoryDetail(story, sources)
+
+    def story_markdown(self, story_id: int) -> tuple[StoryDetail | None, str]:
+        """The story and its content as Markdown (converted here, off the event loop)."""
+        detail = self.story(story_id)
+        if detail is None:
+            return None, ""
+        story = detail.story
+        return detail, html_to_markdown(story.content_html) or text_to_markdown(story.summary)
+
+    def tag_names(self) -> list[str]:
+        with self.store() as store:
+            return sorted(store.tags.names())
+
+    def data_version(self, store: Store) -> int:
+        return store.data_version()
+
+    # --- writes -------------------------------------------------------------------------
+
+    def set_read(self, ids: Sequence[int], read: bool) -> int:
+        with self.store() as store:
+            return store.stories.set_read(ids, read, self.clock())
+
+    def set_starred(self, ids: Sequence[int], starred: bool) -> int:
+        with self.store() as store:
+            return store.stories.set_starred(ids, starred)
+
+    def retag(self, ids: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> int:
+        """Add and remove tags on `ids` in one transaction; returns pairs changed."""
+        now = self.clock()
+        with self.store() as store, write(store.db):
+            changed = store.tags.add(ids, add, now) if add else 0
+            changed += store.tags.remove(ids, remove, now) if remove else 0
+        return changed
+
+    def mark_all_read(self, query: str) -> int:
+        return self.set_read(self.ids(query), True)
+
+    def tag_all(self, query: str, add: Sequence[str], remove: Sequence[str]) -> int:
+        return self.retag(self.ids(query), add, remove)
+
+    def follow(self, name: str, query: str) -> int:
+        """Create a follow of `query`; returns how many stored stories it gathered."""
+        with self.store() as store:
+            return search.add_follow(store, name, query, self.clock())
+
+    def sync(self, config: Config) -> None:
+        with self.store() as store:
+            store.feeds.sync(config, self.clock())
+
+    def export(self, fmt: str, path: Path, query: str) -> int:
+        from tracker.export import export_to_path
+
+        with self.store() as store:
+            stories = search.iterate(store, query)
+            return export_to_path(fmt, stories, path, query=query, now=self.clock())

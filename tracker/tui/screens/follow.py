@@ -1,0 +1,219 @@
+"""The follow screen: header, stories-per-day chart, sources table, stories grouped by day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import ClassVar, Protocol
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tracker.follow import Dossier, Row
+from tracker.follow_render import header_parts, stories, when
+from tracker.store import Store
+from tracker.textclean import clean_line
+from tracker.tui.widgets.timeline import TimelineChart
+
+NARROW = 100  # below this width the sources table sits above the stories
+
+
+class FollowData(Protocol):
+    """What the screen needs from the app's data source (tracker.tui.data.DataSource)."""
+
+    clock: Callable[[], datetime]
+
+    def store(self) -> AbstractContextManager[Store]: ...
+
+
+class FollowScreen(Screen[None]):
+    """One follow. `FollowScreen(data_source, "DeepSeek R1 launch")`; posts `OpenStory`."""
+
+    DEFAULT_CSS = """
+    FollowScreen #follow-header { height: auto; background: $panel; text-style: bold; padding: 0 1; }
+    FollowScreen TimelineChart { padding: 0 1; }
+    FollowScreen #follow-body { height: 1fr; }
+    FollowScreen #follow-sources { width: 44; height: 1fr; }
+    FollowScreen #follow-stories { width: 1fr; height: 1fr; }
+    FollowScreen.narrow #follow-body { layout: vertical; }
+    FollowScreen.narrow #follow-sources { width: 1fr; height: auto; max-height: 6; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "back"),
+        Binding("enter", "open", "open"),
+        Binding("p", "pin", "pin"),
+        Binding("x", "exclude", "exclude"),
+        Binding("j", "move(1)", "down", show=False),
+        Binding("k", "move(-1)", "up", show=False),
+    ]
+
+    class OpenStory(Message):
+        """Open `story_id` in the reader (`story_ids`: every story the row stands for)."""
+
+        def __init__(self, story_id: int, story_ids: tuple[int, ...]) -> None:
+            super().__init__()
+            self.story_id = story_id
+            self.story_ids = story_ids
+
+    class Loaded(Message):
+        def __init__(self, dossier: Dossier | None) -> None:
+            super().__init__()
+            self.dossier = dossier
+
+    def __init__(self, data: FollowData, follow_name: str) -> None:
+        super().__init__()
+        self.data = data
+        self.follow_name = follow_name
+        self.dossier: Dossier | None = None
+        self._since: datetime | None = None  # the previous visit "new" is counted from
+        self._visited = False
+        self._rows: dict[str, Row] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.follow_name), id="follow-header")
+        yield TimelineChart()
+        with Horizontal(id="follow-body"):
+            yield DataTable(id="follow-sources", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="follow-stories"):
+                yield OptionList(id="follow-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#follow-sources", DataTable)
+        table.add_columns("source", "first coverage", "stories")
+        self.query_one("#follow-list", OptionList).focus()
+        self.reload()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "narrow")
+
+    # --- data (thread workers) ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="follow-load")
+    def reload(self) -> None:
+        """Load the dossier; the first load is the visit (marks the follow opened)."""
+        with self.data.store() as store:
+            if not self._visited:
+                follow = store.follows.get(self.follow_name)
+                if follow is not None:
+                    self._since = follow.last_opened_at
+                    store.follows.mark_opened(follow.id, self.data.clock())
+                    self._visited = True
+            dossier = store.follows.dossier(self.follow_name, self._since)
+        self.post_message(self.Loaded(dossier))
+
+    @work(thread=True, group="follow-write")
+    def _mark(self, how: str, story_ids: tuple[int, ...]) -> None:
+        with self.data.store() as store:
+            follow = store.follows.get(self.follow_name)
+            if follow is None:
+                return
+            mark = store.follows.pin if how == "pin" else store.follows.exclude
+            mark(follow.id, list(story_ids), self.data.clock())
+        self.app.call_from_thread(self.reload)
+
+    # --- showing it ---------------------------------------------------------------------------
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        dossier = self.dossier = message.dossier
+        header = self.query_one("#follow-header", Static)
+        if dossier is None:
+            header.update(Content(f"{self.follow_name} ─ no such follow"))
+            return
+        header.update(Content(f"{dossier.follow.name} ─ " + " · ".join(header_parts(dossier))))
+        start = dossier.timeline[0].day if dossier.timeline else None
+        self.query_one(TimelineChart).set_data(dossier.counts, start)
+        table = self.query_one("#follow-sources", DataTable)
+        table.clear()
+        for src in dossier.sources:
+            table.add_row(Text(clean_line(src.feed_title)), when(src.first), src.count)
+        self._fill_list(dossier)
+
+    def _fill_list(self, dossier: Dossier) -> None:
+        options = self.query_one("#follow-list", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        self._rows.clear()
+        items: list[Option] = []
+        for day in dossier.days:
+            label = f"{day.day:%a %b} {day.day.day} · {stories(day.count)}"
+            items.append(Option(Text(label, style="bold"), disabled=True))
+            for row in day.rows:
+                key = f"s{row.story.id}"
+                self._rows[key] = row
+                items.append(Option(_row_text(row), id=key))
+        if not items:
+            items.append(
+                Option(Text("no stories yet: new ones join as they arrive"), disabled=True)
+            )
+        options.add_options(items)
+        if self._rows:
+            first = next(i for i, o in enumerate(items) if not o.disabled)
+            target = keep if keep is not None and keep < len(items) else first
+            while target < len(items) - 1 and items[target].disabled:
+                target += 1
+            options.highlighted = target if not items[target].disabled else first
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def current_row(self) -> Row | None:
+        options = self.query_one("#follow-list", OptionList)
+        if options.highlighted is None:
+            return None
+        option = options.get_option_at_index(options.highlighted)
+        return self._rows.get(option.id or "")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#follow-list", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_open(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.post_message(self.OpenStory(row.story.id, row.story_ids))
+
+    @on(OptionList.OptionSelected, "#follow-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_pin(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._mark("pin", row.story_ids)
+            self.notify(f"pinned {stories(len(row.story_ids))}", timeout=2)
+
+    def action_exclude(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._mark("exclude", row.story_ids)
+            self.notify(f"excluded {stories(len(row.story_ids))}", timeout=2)
+
+
+def _row_text(row: Row) -> Text:
+    """`● Title  Source +6` as a Text (feed text never goes through markup)."""
+    mark = "● " if row.new else "◆ " if row.pinned else "  "
+    text = Text(mark, style="bold" if row.new else "", no_wrap=True, overflow="ellipsis")
+    text.append(f"{row.story.sort_at:%H:%M} ", style="dim")
+    text.append(clean_line(row.story.title) or "(untitled)")
+    text.append(f"  {clean_line(row.story.feed_title)}", style="dim")
+    if row.others:
+        text.append(f" +{row.others}", style="bold")
+    return text

@@ -1,0 +1,66 @@
+"""The reader pane: a story's title, feed, author, date, tags and link, then its content."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+
+from tracker.tui.data import StoryDetail
+
+
+def header(detail: StoryDetail) -> Content:
+    story = detail.story
+    when = (story.published or story.sort_at).strftime("%b %d %Y %H:%M UTC")
+    meta: list[str | tuple[str, str]] = [(story.feed_title, "bold")]
+    if story.author:
+        meta += [" · ", story.author]
+    meta += [" · ", when]
+    marks = ("★ starred · " if story.starred else "") + ("read" if story.read else "unread")
+    tags: list[str | tuple[str, str]] = []
+    for tag, source in detail.tag_sources:
+        tags += [(f"#{tag}", "italic"), (f"({source}) " if source != "user" else " ", "dim")]
+    return Content.assemble(
+        (story.title or "(untitled)", "bold"),
+        "\n",
+        *meta,
+        "\n",
+        (marks, "dim"),
+        "  " if tags else "",
+        *tags,
+        "\n",
+        (story.url or "(no link)", "underline" if story.url else "dim"),
+    )
+
+
+class ReaderPane(VerticalScroll, can_focus=True):
+    """Scrolls with j/k; `esc`/`q` go back to the list (handled by the screen)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "scroll down", show=False),
+        Binding("k", "scroll_up", "scroll up", show=False),
+        Binding("space", "page_down", "page down", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-header", markup=False)
+        yield Markdown(id="reader-body")
+
+    def show(self, detail: StoryDetail | None, markdown: str) -> None:
+        head = self.query_one("#reader-header", Static)
+        body = self.query_one("#reader-body", Markdown)
+        if detail is None:
+            head.update(Content("Select a story and press enter to read it."))
+            body.update("")
+            return
+        head.update(header(detail))
+        body.update(markdown)
+        self.scroll_home(animate=False)
+
+    @property
+    def empty(self) -> bool:
+        return not str(self.query_one("#reader-header", Static).content)

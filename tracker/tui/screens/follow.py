@@ -178,11 +178,16 @@ class FollowScreen(Screen[None]):
         self.dismiss(None)
 
     def action_move(self, step: int) -> None:
+        """j/k: one story down/up, over day headings, without wrapping around."""
         options = self.query_one("#follow-list", OptionList)
+        before = options.highlighted
         if step > 0:
             options.action_cursor_down()
         else:
             options.action_cursor_up()
+        after = options.highlighted
+        if before is not None and after is not None and (after - before) * step < 0:
+            options.highlighted = before
 
     def action_open(self) -> None:
         row = self.current_row()

@@ -12,7 +12,7 @@ import pytest
 
 from tests.httpserver import FeedServer
 from tracker.models import Config, FeedConfig, Settings
-from tracker.poll.poller import PollSummary, poll
+from tracker.poll.poller import ParsePool, PollSummary, poll
 from tracker.store import Store
 
 
@@ -22,12 +22,21 @@ def server() -> Iterator[FeedServer]:
         yield srv
 
 
+@pytest.fixture(scope="session")
+def parse_pool() -> Iterator[ParsePool]:
+    """One set of parser processes for the whole session (starting them costs ~0.5 s)."""
+    pool = ParsePool()
+    yield pool
+    pool.close()
+
+
 @dataclass
 class Poller:
     """Polls feeds.toml-like configs into one database file."""
 
     db: Path
     settings: Settings
+    parser: ParsePool | None = None
 
     def config(self, *urls: str, tags: tuple[str, ...] = ()) -> Config:
         feeds = tuple(FeedConfig(url=u, tags=tags) for u in urls)
@@ -38,6 +47,7 @@ class Poller:
         with Store.open(self.db) as store:
             store.feeds.sync(config)
         kwargs.setdefault("every", True)
+        kwargs.setdefault("parser", self.parser)
         return asyncio.run(poll(self.db, config, **kwargs))
 
     def store(self) -> Store:
@@ -45,5 +55,5 @@ class Poller:
 
 
 @pytest.fixture
-def poller(tmp_path: Path) -> Poller:
-    return Poller(tmp_path / "tracker.db", Settings(timeout=5.0, max_bytes=1024 * 1024))
+def poller(tmp_path: Path, parse_pool: ParsePool) -> Poller:
+    return Poller(tmp_path / "tracker.db", Settings(timeout=5.0, max_bytes=1024 * 1024), parse_pool)

@@ -52,18 +52,20 @@ def identity_key(e: ParsedEntry) -> str:
 
 
 def story_records(entries: Sequence[ParsedEntry]) -> tuple[StoryRecord, ...]:
-    """One record per distinct entry: repeated keys with other content get a suffixed key, so
-    duplicate or empty guids in one document lose no entry; exact repeats collapse to one."""
+    """One record per entry. A key seen earlier in the same document gets a suffix (its content
+    hash, then a counter), so duplicate or empty guids lose no entry and keys stay the same on
+    every poll of the same document."""
     out: list[StoryRecord] = []
-    seen: dict[str, set[str]] = {}
+    used: set[str] = set()
     for e in entries:
         key, chash = identity_key(e), content_hash(e)
-        hashes = seen.setdefault(key, set())
-        if chash in hashes:
-            continue
-        hashes.add(chash)
-        if len(hashes) > 1:
-            key = f"{key}#{chash[:16]}"
+        if key in used:
+            key = base = f"{key}#{chash[:16]}"
+            n = 1
+            while key in used:
+                n += 1
+                key = f"{base}-{n}"
+        used.add(key)
         out.append(
             StoryRecord(
                 key=key,

@@ -15,6 +15,8 @@ API (used by `tracker poll`, `tracker demo` and the app's "poll now")::
   fetch and once per finished feed (with its `PollResult`). From a thread worker, hop to the UI
   thread yourself (`app.call_from_thread`).
 - `concurrency`: requests in flight (default `config.settings.concurrency`).
+- `parser`: a `ParsePool` to reuse across runs (else one is started and stopped per run);
+  `clock` and `resolver` (aiohttp's) are for tests.
 - Raises `PollLocked` (from `tracker.poll.lock`) when another poll holds the database's lock.
 - Returns a `PollSummary`: per-feed `PollResult`s in feed order plus counts (`to_json()` is the
   SPEC §1 `--json` object). One feed's failure never stops the run; each feed's outcome is
@@ -92,8 +94,12 @@ class PollSummary:
         }  # fmt: skip
 
 
-class _ParsePool:
-    """A process pool started on first use (a poll of 304s never starts one)."""
+class ParsePool:
+    """Parser processes (one per CPU), started on first use: a poll of 304s never starts one.
+
+    `poll` makes one per run unless given one; a caller that polls again and again (the app)
+    may keep one and `close()` it at exit.
+    """
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
@@ -129,13 +135,14 @@ async def poll(
     concurrency: int | None = None,
     clock: Callable[[], datetime] = utcnow,
     resolver: aiohttp.abc.AbstractResolver | None = None,
+    parser: ParsePool | None = None,
 ) -> PollSummary:
     """Poll the due (or all, or named) feeds of the database at `store_path`; see the module."""
     with PollLock(store_path):
         db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-poll-db")
         try:
             return await _run(db, str(store_path), config, urls, every, progress, concurrency,
-                              clock, resolver)  # fmt: skip
+                              clock, resolver, parser)  # fmt: skip
         finally:
             db.shutdown(wait=True)
 
@@ -150,6 +157,7 @@ async def _run(
     concurrency: int | None,
     clock: Callable[[], datetime],
     resolver: aiohttp.abc.AbstractResolver | None,
+    parser: ParsePool | None,
 ) -> PollSummary:
     loop = asyncio.get_running_loop()
 
@@ -158,7 +166,7 @@ async def _run(
 
     started, t0 = clock(), time.perf_counter()
     store = await in_db(Store.open, store_path)
-    pool = _ParsePool()
+    pool = parser or ParsePool()
     try:
         feeds = await in_db(partial(store.feeds.due, started, urls=urls, every=every))
         total, done = len(feeds), 0
@@ -180,13 +188,14 @@ async def _run(
         await in_db(store.feeds.record_run, started, clock(), summary.counts())
         return summary
     finally:
-        pool.close()
+        if parser is None:
+            pool.close()
         await in_db(store.close)
 
 
 async def _poll_feed(
     fetcher: Fetcher,
-    pool: _ParsePool,
+    pool: ParsePool,
     in_db: Callable[..., Any],
     store: Store,
     config: Config,

@@ -1,0 +1,109 @@
+"""`tracker demo --no-open`: offline (only loopback reachable), fresh demo DB, expected counts."""
+
+from __future__ import annotations
+
+import errno
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tracker.cli import run
+from tracker.config import load_config
+from tracker.store import Store
+
+FEED_TAGS = {  # tags from demo.toml: stories per tag, from the sample files' entry counts
+    "wire": 20,
+    "us": 38,
+    "press": 33,
+    "markets": 16,
+    "china": 15,
+    "newsletter": 43,
+    "lab": 12,
+    "forum": 18,
+    "research": 14,
+    "policy": 26,
+    "chips": 15,
+    "privacy": 12,
+}
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection to anything but loopback fails, as on a machine without network."""
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        host = address[0] if isinstance(address, tuple) else ""
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            raise OSError(errno.ENETUNREACH, f"network unreachable (test): {host}")
+        real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def _demo(capsys: pytest.CaptureFixture[str], db: Path, *extra: str) -> dict[str, Any]:
+    assert run(["--db", str(db), "demo", "--no-open", "--json", *extra]) == 0
+    out = capsys.readouterr().out
+    return dict(json.loads(out))
+
+
+def test_demo_builds_the_expected_database_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offline: None
+) -> None:
+    db = tmp_path / "demo.db"
+    counts = _demo(capsys, db)
+    assert counts["db"] == str(db)
+    assert counts["feeds"] == 11 and counts["failing"] == 0
+    assert counts["stories"] == 168 and counts["unread"] == 168
+    for tag, stories in FEED_TAGS.items():
+        assert counts["tags"][tag] >= stories, tag  # rules may add the same tag to more stories
+    assert counts["tags"]["wire"] == 20
+    assert set(counts["follows"]) == {"DeepSeek R1 launch", "Export controls"}
+    assert counts["follows"]["DeepSeek R1 launch"] >= 10
+    assert (tmp_path / "demo-feeds.toml").read_text().count("http://127.0.0.1:") == 11
+
+    with Store.open(db) as store:
+        stories, _unread = store.stories.totals()
+        assert stories == 168
+        titles = {feed.display_title for feed in store.feeds.all()}
+        assert {"Meridian Wire", "Threadline", "Sinograph"} <= titles
+
+
+def test_a_second_run_rebuilds_instead_of_duplicating(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "demo.db"
+    first = _demo(capsys, db)
+    second = _demo(capsys, db)
+    assert first["stories"] == second["stories"] == 168
+    assert second["feeds"] == 11
+
+
+def test_the_demo_refuses_a_real_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "mine.db"
+    config = tmp_path / "feeds.toml"
+    config.write_text('[[feed]]\nurl = "https://example.org/ai.xml"\n')
+    with Store.open(db) as store:
+        store.feeds.sync(load_config(config))
+    assert run(["--db", str(db), "demo", "--no-open"]) == 2
+    assert "real feed" in capsys.readouterr().err
+    with Store.open(db) as store:
+        assert [feed.url for feed in store.feeds.all()] == ["https://example.org/ai.xml"]
+
+
+def test_without_db_flag_the_demo_sits_beside_the_users_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_db = tmp_path / "data" / "tracker.db"
+    monkeypatch.setenv("TRACKER_DB", str(user_db))
+    assert run(["demo", "--no-open"]) == 0
+    out = capsys.readouterr().out
+    demo_db = tmp_path / "data" / "demo.db"
+    assert f"demo database: {demo_db}" in out
+    assert "168 stories" in out
+    assert demo_db.exists() and not user_db.exists()

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-
-from tracker import __version__
+from tracker.poll.fetch import Fetcher, FetchRequest
 
 FEED_TYPES = {
     "application/rss+xml": "RSS",
@@ -18,9 +16,9 @@ FEED_TYPES = {
     "application/rdf+xml": "RDF",
     "application/feed+json": "JSON Feed",
 }
-PAGE_MAX_BYTES = 2 * 1024 * 1024  # `<link>`s live in `<head>`: a longer page is cut, not refused
+PAGE_MAX_BYTES = 8 * 1024 * 1024
 TIMEOUT_SECONDS = 20.0
-USER_AGENT = f"tracker/{__version__} (feed autodiscovery)"
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _XML_FEED = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]")
 _FEED_CONTENT_TYPES = ("xml", "rss", "atom", "feed+json")
 
@@ -97,46 +95,26 @@ def looks_like_feed(content_type: str, body: bytes) -> bool:
     return bool(_XML_FEED.search(head)) or any(t in media for t in _FEED_CONTENT_TYPES)
 
 
-async def fetch_page(
-    url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = PAGE_MAX_BYTES
-) -> tuple[str, str, bytes, str | None]:
-    """GET `url` (redirects followed): (final URL, content type, at most `max_bytes` of the
-    body, charset). The whole request has one deadline."""
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": "text/html, application/xhtml+xml, application/rss+xml, "
-        "application/atom+xml, application/feed+json;q=0.9, */*;q=0.5",
-    }
-    try:
-        async with (
-            aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=timeout), headers=headers
-            ) as session,
-            session.get(url, max_redirects=5) as resp,
-        ):
-            if resp.status >= 400:
-                raise DiscoveryError(f"{url}: HTTP {resp.status}")
-            body = bytearray()
-            async for chunk in resp.content.iter_chunked(65536):
-                body += chunk[: max_bytes - len(body)]
-                if len(body) >= max_bytes:
-                    break
-            return str(resp.url), resp.headers.get("Content-Type", ""), bytes(body), resp.charset
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        raise DiscoveryError(f"{url}: {type(exc).__name__}: {exc}".rstrip(": ")) from None
-
-
 async def discover(url: str, *, timeout: float = TIMEOUT_SECONDS) -> Discovery:
-    """Fetch `url`: a feed is reported as such; an HTML page yields the feeds it links to
-    (possibly none). Anything else is a `DiscoveryError`."""
-    final_url, content_type, body, charset = await fetch_page(url, timeout=timeout)
+    """Fetch `url` with the poller's fetcher (redirects, deadline, size cap): a feed is reported
+    as such; an HTML page yields the feeds it links to (possibly none). Anything else, or a
+    failed fetch, is a `DiscoveryError`."""
+    async with Fetcher(1) as fetcher:
+        resp = await fetcher.fetch(FetchRequest(url, timeout=timeout, max_bytes=PAGE_MAX_BYTES))
+    if resp.error or resp.status is None:
+        raise DiscoveryError(f"{url}: {resp.error or 'no response'}")
+    if resp.status >= 400:
+        raise DiscoveryError(f"{url}: HTTP {resp.status}")
+    final_url, body = resp.final_url, resp.body
+    content_type = resp.headers.get("content-type", "")
     if looks_like_feed(content_type, body):
         return Discovery(url, True)
     media = content_type.split(";")[0].strip().lower()
     if media and "html" not in media and body.lstrip()[:1] != b"<":
         raise DiscoveryError(f"{url}: neither a feed nor a web page ({media})")
+    charset = _CHARSET.search(content_type)
     try:
-        html = body.decode(charset or "utf-8", errors="replace")
+        html = body.decode(charset.group(1) if charset else "utf-8", errors="replace")
     except LookupError:  # a charset Python does not know
         html = body.decode("utf-8", errors="replace")
     return Discovery(url, False, tuple(find_feed_links(html, final_url)))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from tracker.cli import main
 from tracker.cli.context import UsageProblem, get_context
+from tracker.cli.feeds_io import export_opml, import_opml, pick_feed
 from tracker.config import TAG_NAME, check_url
 from tracker.config_edit import add_feeds, remove_feed
 from tracker.models import Feed
@@ -77,8 +79,13 @@ def list_feeds(errors: bool, as_json: bool) -> None:
 @click.argument("url")
 @click.option("--tag", "tags", multiple=True, help="Tag every story of this feed (repeatable).")
 @click.option("--title", default=None, help="A title to show instead of the feed's own.")
-def add(url: str, tags: tuple[str, ...], title: str | None) -> None:
-    """Add a feed to feeds.toml (comments and order are kept)."""
+@click.option("--first", is_flag=True, help="A page linking several feeds: take the first.")
+@click.option("--no-discover", is_flag=True, help="Add URL as given, without fetching it.")
+def add(url: str, tags: tuple[str, ...], title: str | None, first: bool, no_discover: bool) -> None:
+    """Add a feed to feeds.toml (comments and order are kept).
+
+    A web page URL is fetched and the feed its <link rel="alternate"> names is added instead.
+    """
     ctx = get_context()
     try:
         url = check_url(url)
@@ -87,6 +94,8 @@ def add(url: str, tags: tuple[str, ...], title: str | None) -> None:
     for tag in tags:
         if not TAG_NAME.match(tag):
             raise UsageProblem(f"{tag!r} is not a tag name (letters, digits, _ . -)")
+    if not no_discover:
+        url = pick_feed(url, first=first)
     added, _ = add_feeds(ctx.config_path, [(url, title, tags)])
     click.echo(f"added {url}" if added else f"already listed: {url}")
 
@@ -100,3 +109,17 @@ def remove(url: str) -> None:
         raise UsageProblem(f"{url} is not in {ctx.config_path}")
     ctx.store().feeds.sync(ctx.config())
     click.echo(f"removed {url}")
+
+
+@feeds.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(file: Path) -> None:
+    """Add the feeds of an OPML file (folders and categories become tags; duplicates skipped)."""
+    import_opml(get_context(), file)
+
+
+@feeds.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export(output: Path | None) -> None:
+    """The feed list as OPML 2.0 (tags as folders and `category`), to stdout or FILE."""
+    export_opml(get_context(), output)

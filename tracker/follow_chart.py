@@ -67,17 +67,17 @@ def block_chart(counts: Sequence[int], start: date, width: int, height: int = 4)
         tick = "┤" if row == 0 else "│"
         lines.append(f"{label:>{axis - 1}} {tick}{bars}".rstrip())
     lines.append(f"{'0':>{axis - 1}} └" + "─" * (col * len(units)))
-    lines.append(" " * (axis + 1) + _date_labels(start, binned, col))
+    lines.append(" " * (axis + 1) + _date_labels(start, binned, col, width - axis - 1))
     return lines
 
 
-def _date_labels(start: date, binned: Binned, col: int) -> str:
+def _date_labels(start: date, binned: Binned, col: int, room: int) -> str:
     """`Jan 20   Jan 27 …` under the columns they name, never overlapping."""
     step = math.ceil((6 + _LABEL_GAP) / col)  # "Jan 20" is at most 6 wide
     out = ""
     for i in range(0, len(binned.values), step):
         text = _short(start + timedelta(days=i * binned.per))
-        if i * col + len(text) > len(binned.values) * col + 2:
+        if i * col + len(text) > room:
             break
         out = out.ljust(i * col) + text
     return out

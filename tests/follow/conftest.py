@@ -22,7 +22,7 @@ def record(title: str, published: datetime | None, key: str | None = None) -> St
     return StoryRecord(
         key=key,
         guid=key,
-        url=f"https://example.org/{abs(hash(key)) % 10**8}",
+        url=f"https://example.org/{hashlib.sha256(key.encode()).hexdigest()[:8]}",
         title=title,
         author=None,
         summary=f"{title} summary",

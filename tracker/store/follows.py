@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import Enum
 
 from sqlite_utils import Database
 
@@ -19,6 +20,10 @@ from tracker.timeutil import from_db, to_db
 _FOLLOW_COLUMNS = "f.id, f.name, f.query, f.origin, f.created_at, f.last_opened_at"
 _MEMBER = "how IN ('match', 'pin')"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class _Since(Enum):
+    STORED = "stored"
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,11 +231,17 @@ class FollowRepo:
             out.append(Member(story_from_row(r[:-2]), how, from_db(str(r[-1])) or _EPOCH))
         return out
 
-    def dossier(self, name: str) -> Dossier | None:
-        """The follow's dossier as of its last visit (marking the visit is the caller's call)."""
+    def dossier(self, name: str, since: datetime | _Since | None = _Since.STORED) -> Dossier | None:
+        """The follow's dossier, "new" counted from `since` (default: its stored last visit).
+
+        Marking the visit is the caller's call (`mark_opened`); a screen that stays open passes
+        the visit it started from, so its "new" marks survive reloads.
+        """
         follow = self.get(name)
         if follow is None:
             return None
+        if not isinstance(since, _Since):
+            follow = replace(follow, last_opened_at=since)
         members = self.members(follow.id)
         clusters = [m.story.cluster_id for m in members if m.story.cluster_id is not None]
         return build_dossier(follow, members, self.cluster_sources(clusters))

@@ -40,7 +40,8 @@ class FollowScreen(Screen[None]):
     """One follow. `FollowScreen(data_source, "DeepSeek R1 launch")`; posts `OpenStory`."""
 
     DEFAULT_CSS = """
-    FollowScreen #follow-header { height: auto; background: $panel; text-style: bold; padding: 0 1; }
+    FollowScreen #follow-header { height: auto; background: $panel; padding: 0 1; }
+    FollowScreen #follow-header { text-style: bold; }
     FollowScreen TimelineChart { padding: 0 1; }
     FollowScreen #follow-body { height: 1fr; }
     FollowScreen #follow-sources { width: 44; height: 1fr; }
@@ -213,9 +214,9 @@ class FollowScreen(Screen[None]):
 
 
 def _row_text(row: Row) -> Text:
-    """`● Title  Source +6` as a Text (feed text never goes through markup)."""
-    mark = "● " if row.new else "◆ " if row.pinned else "  "
-    text = Text(mark, style="bold" if row.new else "", no_wrap=True, overflow="ellipsis")
+    """`●◆ 14:02 Title  Source +6` (new, pinned) as a Text (feed text never goes through markup)."""
+    text = Text("●" if row.new else " ", style="bold", no_wrap=True, overflow="ellipsis")
+    text.append("◆ " if row.pinned else "  ")
     text.append(f"{row.story.sort_at:%H:%M} ", style="dim")
     text.append(clean_line(row.story.title) or "(untitled)")
     text.append(f"  {clean_line(row.story.feed_title)}", style="dim")

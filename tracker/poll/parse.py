@@ -189,7 +189,7 @@ def _parse_json(body: bytes) -> ParseOutcome:
 def _json_item(item: dict[str, Any]) -> ParsedEntry:
     html = str(item.get("content_html") or "")
     text = str(item.get("content_text") or "")
-    content_html = _sanitize(html) if html else _escape_plain(text).replace("\n", "<br>\n")
+    content_html = _sanitize(html) if html else _escape_plain(text).replace("\n", "<br>")
     summary = str(item.get("summary") or "")
     authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
     names = [str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]

@@ -36,15 +36,16 @@ class Item:
 class Params:
     """The clusterer's knobs; defaults chosen on one half of the dev stories, checked on the other."""
 
-    threshold: float = 0.30  # minimum score to join a cluster
+    threshold: float = 0.15  # minimum score to join a cluster
     window_hours: float = 72.0  # clusters idle longer than this are not candidates
-    name_boost: float = 1.0  # extra weight of a word that behaves like a name
+    name_boost: float = 0.5  # extra weight of a word that behaves like a name
+    number_boost: float = 0.0  # extra weight of a number
     url_weight: float = 0.5  # weight of a URL slug word (title words weigh 1)
     summary_weight: float = 0.3
     same_source: float = 0.0  # added to the score when the cluster already has this source
     candidate_terms: int = 8  # rarest terms of an item used to look up candidate clusters
     max_centroid_terms: int = 400  # a centroid keeps its heaviest terms only
-    merge_threshold: float = 0.5  # two clusters an item both fits merge when this similar
+    merge_threshold: float = 0.2  # two clusters an item both fits merge when this similar
     bigram_weight: float = 0.0  # weight of two adjacent headline words taken together
 
 
@@ -142,12 +143,11 @@ class Clusterer:
     # --- features ---------------------------------------------------------------------------
 
     def observe(self, item: Item) -> dict[str, float]:
-        """Update term statistics with `item`; returns its raw term weights (no IDF yet)."""
+        """Update term statistics with `item`; returns its term weights before IDF."""
         p, vocab = self.params, self.vocab
         raw: dict[str, float] = {}
-        words = title_words(item.title)
         prev = ""
-        for i, (word, named) in enumerate(words):
+        for word, kind in title_words(item.title):
             if word in STOPWORDS:
                 prev = ""
                 continue
@@ -156,15 +156,21 @@ class Clusterer:
                 _add(raw, prev + "_" + term, p.bigram_weight)
             prev = term
             vocab.surface[term] = word
-            if i > 0 and word.isalpha():
-                counts = vocab.named if named else vocab.plain
-                counts[term] = counts.get(term, 0) + 1
-            boost = 1.0 if not word.isalpha() or (named and word.isupper()) else 0.0
-            raw[term] = max(raw.get(term, 0.0), 1.0 + p.name_boost * boost)
+            if kind == "name":
+                vocab.named[term] = vocab.named.get(term, 0) + 1
+            elif kind == "plain":
+                vocab.plain[term] = vocab.plain.get(term, 0) + 1
+            if kind == "num":
+                weight = 1.0 + p.number_boost
+            elif kind == "caps":
+                weight = 1.0 + p.name_boost
+            else:
+                weight = 1.0 + p.name_boost * vocab.nameness(term)
+            _add(raw, term, weight)
         for word in url_words(item.url):
             _add(raw, stem(word), p.url_weight)
         if item.summary:
-            for word, _named in title_words(item.summary)[:60]:
+            for word, _kind in title_words(item.summary)[:60]:
                 if word not in STOPWORDS and len(word) > 2:
                     _add(raw, stem(word), p.summary_weight)
         vocab.docs += 1
@@ -173,17 +179,9 @@ class Clusterer:
         return raw
 
     def vector(self, raw: dict[str, float]) -> dict[str, float]:
-        """Unit TF-IDF vector of raw weights; name-like words get their learned boost."""
-        vocab, boost = self.vocab, self.params.name_boost
-        vec: dict[str, float] = {}
-        for term, weight in raw.items():
-            if weight > 1.0:  # numbers and ALL-CAPS: boost already applied
-                w = weight
-            elif weight == 1.0:
-                w = 1.0 + boost * vocab.nameness(term)
-            else:
-                w = weight
-            vec[term] = w * vocab.idf(term)
+        """The unit TF-IDF vector of raw weights, under the IDF as it stands now."""
+        idf = self.vocab.idf
+        vec = {term: weight * idf(term) for term, weight in raw.items()}
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {t: w / norm for t, w in vec.items()}
 
@@ -193,13 +191,16 @@ class Clusterer:
         """Assign `item` to the best active cluster above the threshold, or to a new one."""
         raw = self.observe(item)
         vec = self.vector(raw)
+        idf = self.vocab.idf
+        idfs = {term: idf(term) for term in vec}
+        query = {term: w * idfs[term] for term, w in vec.items()}
         when = item.published
         if when is not None and (self._horizon is None or when > self._horizon):
             self._horizon = when
         threshold = self.params.threshold
         fits: list[tuple[float, int]] = []
         for cluster in self._candidates(vec, when):
-            score = self._score(vec, cluster)
+            score = self._score(query, cluster)
             if item.source and item.source in cluster.sources:
                 score += self.params.same_source
             if score >= threshold:
@@ -208,13 +209,13 @@ class Clusterer:
             cluster = Cluster(id=self.next_id)
             self.next_id += 1
             self.clusters[cluster.id] = cluster
-            self._join(cluster, vec, item)
+            self._join(cluster, vec, idfs, item)
             return Assignment(cluster.id, 0.0, (), True)
         fits.sort(reverse=True)
         best_score, best_id = fits[0]
         best = self.clusters[best_id]
         terms = self.explain(vec, best)
-        self._join(best, vec, item)
+        self._join(best, vec, idfs, item)
         merged = tuple(
             other
             for _, other in fits[1:4]
@@ -258,26 +259,28 @@ class Clusterer:
         shared.sort(reverse=True)
         return tuple(self.vocab.surface.get(t, t) for _, t in shared[:limit])
 
-    def _score(self, vec: dict[str, float], cluster: Cluster) -> float:
-        total, idf = cluster.total, self.vocab.idf
+    def _score(self, query: dict[str, float], cluster: Cluster) -> float:
+        """Cosine of a unit vector (already times IDF, `query`) with the cluster's mean."""
+        total = cluster.total
         dot = 0.0
-        for term, w in vec.items():
+        for term, q in query.items():
             c = total.get(term)
             if c is not None:
-                dot += w * c * idf(term)
+                dot += q * c
         if dot == 0.0:
             return 0.0
         return dot / self._norm(cluster)
 
     def _norm(self, cluster: Cluster) -> float:
+        """|sum of members under current IDF|, recomputed when the IDF has drifted (10%)."""
         docs = self.vocab.docs
         cached = self._norms.get(cluster.id)
         if cached is not None and docs <= cached[0] * 1.1 + 10:
-            return cached[1]
+            return math.sqrt(cached[1]) or 1.0
         idf = self.vocab.idf
-        norm = math.sqrt(sum((c * idf(t)) ** 2 for t, c in cluster.total.items())) or 1.0
-        self._norms[cluster.id] = (docs, norm)
-        return norm
+        norm2 = sum((c * idf(t)) ** 2 for t, c in cluster.total.items())
+        self._norms[cluster.id] = (docs, norm2)
+        return math.sqrt(norm2) or 1.0
 
     def _candidates(self, vec: dict[str, float], when: datetime | None) -> Iterable[Cluster]:
         df, index = self.vocab.df, self._index
@@ -295,13 +298,22 @@ class Clusterer:
                     continue
                 yield cluster
 
-    def _join(self, cluster: Cluster, vec: dict[str, float], item: Item) -> None:
-        idf = self.vocab.idf
+    def _join(
+        self, cluster: Cluster, vec: dict[str, float], idfs: dict[str, float], item: Item
+    ) -> None:
         total = cluster.total
+        grow = 0.0  # change of the squared norm, kept up to date between recomputations
         for term, w in vec.items():
-            if term not in total:
+            old = total.get(term)
+            if old is None:
                 self._index.setdefault(term, set()).add(cluster.id)
-            total[term] = total.get(term, 0.0) + w / idf(term)
+                old = 0.0
+            new = old + w / idfs[term]
+            total[term] = new
+            grow += (new * new - old * old) * idfs[term] ** 2
+        cached = self._norms.get(cluster.id)
+        if cached is not None:
+            self._norms[cluster.id] = (cached[0], cached[1] + grow)
         cluster.size += 1
         if item.source:
             cluster.sources[item.source] = cluster.sources.get(item.source, 0) + 1
@@ -313,7 +325,7 @@ class Clusterer:
                 cluster.last = when
         if len(total) > self.params.max_centroid_terms:
             self._prune(cluster)
-        self._norms.pop(cluster.id, None)
+            self._norms.pop(cluster.id, None)
         self._since_evict += 1
         if self._since_evict >= 1000:
             self.evict()

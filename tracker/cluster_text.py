@@ -59,25 +59,33 @@ def _stem(w: str) -> str:
     return w
 
 
-def title_words(title: str) -> list[tuple[str, bool]]:
-    """(word, looks like a name) for each word of a headline, lowercased, possessives dropped.
+def title_words(title: str) -> list[tuple[str, str]]:
+    """(word, kind) for each word of a headline, lowercased, possessives dropped.
 
-    In a sentence-case headline a capital letter inside the sentence marks a name; in a Title
-    Case headline it marks nothing, so only ALL-CAPS words and numbers count there."""
+    kind is "name" for a capitalised word inside a sentence-case headline, "plain" for a
+    lowercase one, "caps" for an ALL-CAPS word in a headline that is not shouting, "num" for a
+    number, and "" where the writing says nothing (first word, Title Case headlines)."""
     raw = _WORD.findall(title)
     words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in raw]
-    content = [w for w in words if w.lower() not in STOPWORDS and w[:1].isalpha()]
+    content = [w for w in words if w[:1].isalpha() and w.lower() not in STOPWORDS]
     capitals = sum(1 for w in content if w[:1].isupper())
+    shouting = sum(1 for w in content if w.isupper() and len(w) > 1)
     title_case = bool(content) and capitals >= 0.7 * len(content)
-    out: list[tuple[str, bool]] = []
+    shouting_case = bool(content) and shouting >= 0.5 * len(content)
+    out: list[tuple[str, str]] = []
     for i, w in enumerate(words):
-        low = w.lower().replace("’", "'")
-        if "'" in low:
-            low = low.replace("'", "")
-        named = w[:1].isdigit() or (len(w) >= 2 and w.isupper())
-        if not named and not title_case and i > 0 and w[:1].isupper():
-            named = True
-        out.append((low, named))
+        low = w.lower().replace("’", "").replace("'", "")
+        if w[:1].isdigit():
+            kind = "num"
+        elif len(w) > 1 and w.isupper() and not shouting_case:
+            kind = "caps"
+        elif w.islower():
+            kind = "plain" if i > 0 else ""
+        elif i > 0 and not title_case and not shouting_case:
+            kind = "name"
+        else:
+            kind = ""
+        out.append((low, kind))
     return out
 
 

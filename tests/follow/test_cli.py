@@ -147,3 +147,13 @@ def test_pin_exclude_and_remove(
     assert cli(paths, "follow", "remove", "R1") == 0
     assert cli(paths, "follow", "show", "R1") == 2
     assert "no follow named 'R1'" in capsys.readouterr().err
+
+
+def test_bad_query_is_a_usage_error_naming_the_column(
+    paths: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(paths, "follow", "add", "R1", "deepseek (r1") == 2
+    err = capsys.readouterr().err
+    assert "bad query: column" in err and "Traceback" not in err
+    assert cli(paths, "follow", "list") == 0
+    assert "R1 " not in capsys.readouterr().out

@@ -138,3 +138,46 @@ def test_cluster_sources_counts_distinct_feeds(
     conn.execute("UPDATE stories SET cluster_id = 7 WHERE id IN (?, ?, ?)", (*a, *b))
     assert store.follows.cluster_sources([7, 8]) == {7: 2}
     assert len(feed_ids) == 3
+
+
+def test_follow_queries_use_the_query_language(store: Store, ingest: Ingest, now: datetime) -> None:
+    ids = ingest(0, [("DeepSeek R1 paper", 9), ("DeepSeek V3 weights", 2), ("R1 racing", 1)])
+    ingest(1, [("DeepSeek reasoning model", 3)])
+    store.tags.add([ids[1]], ["china"], now)
+    follow, gathered = store.follows.add("launch", "deepseek (r1 OR reasoning) @7d", now)
+    assert gathered == 1
+    assert member_titles(store, "launch") == ["DeepSeek reasoning model"]
+    _, tagged = store.follows.add("china", "deepseek +china", now)
+    assert tagged == 1 and member_titles(store, "china") == ["DeepSeek V3 weights"]
+    # at ingest the same query decides, over the new stories only
+    ingest(2, [("DeepSeek R1 distilled", 0), ("Reasoning without DeepSeek", 0)])
+    ingest(2, [("Old DeepSeek R1 retrospective", 30)])
+    assert member_titles(store, "launch") == [
+        "DeepSeek R1 distilled",
+        "DeepSeek reasoning model",
+        "Reasoning without DeepSeek",
+    ]
+    assert follow.query.startswith("deepseek")
+
+
+def test_follow_term_reads_membership_without_exclusions(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    ids = ingest(0, [("DeepSeek one", 2), ("DeepSeek two", 1), ("Other", 1)])
+    follow, _ = store.follows.add("R1 launch", "deepseek", now)
+    store.follows.exclude(follow.id, [ids[0]], now)
+    store.follows.pin(follow.id, [ids[2]], now)
+    assert sorted(store.search.ids('follow:"R1 launch"', now=now)) == [ids[1], ids[2]]
+
+
+def test_a_query_that_no_longer_parses_matches_nothing_and_never_fails_ingest(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    store.db.conn.execute(
+        "INSERT INTO follows (name, query, created_at) "
+        "VALUES ('broken', 'deepseek (', '2025-01-01T00:00:00Z')"
+    )
+    store.follows.add("ok", "deepseek", now)
+    ingest(0, [("DeepSeek again", 0)])
+    assert member_titles(store, "ok") == ["DeepSeek again"]
+    assert member_titles(store, "broken") == []

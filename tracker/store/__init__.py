@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from tracker.store.db import connect, data_version, write
 from tracker.store.feeds import FeedRepo
 from tracker.store.follows import FollowRepo
+from tracker.store.search import SearchRepo
 from tracker.store.stories import StoryRepo
 from tracker.store.tags import TagRepo
 
@@ -24,6 +25,7 @@ class Store:
         self.feeds = FeedRepo(db)
         self.stories = StoryRepo(db)
         self.tags = TagRepo(db)
+        self.search = SearchRepo(db)
         self.follows = FollowRepo(db)
 
     @classmethod

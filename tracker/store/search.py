@@ -1,0 +1,280 @@
+"""Running queries: keyset pages (newest, oldest, relevance), counts, ids and streaming."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from tracker.models import Story
+from tracker.query import And, Node, Not, Query, QueryError, Sort, State, parse
+from tracker.store.rows import STORY_COLUMNS, story_from_row
+from tracker.store.searchsql import (
+    FTS_IDS,
+    Sql,
+    condition,
+    fts_able,
+    fts_conjunction,
+    id_set,
+    site_matches,
+)
+from tracker.timeutil import to_db, utcnow
+
+DRIVE_MAX = 1500  # below this many candidates, fetch them all and sort; above, walk the index
+RELEVANCE_BUDGET = 0.035  # seconds of bm25 ranking before falling back to newest first
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the next page starts: after (`sort_at`, `id`), or at `offset` for relevance."""
+
+    sort_at: str = ""
+    id: int = 0
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    stories: list[Story]
+    next_cursor: Cursor | None  # None: this was the last page
+    order: Sort  # the order actually used
+    note: str | None = None  # e.g. why relevance fell back to date order
+
+    @property
+    def next(self) -> Cursor | None:
+        return self.next_cursor
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    value: int
+    exact: bool  # False: at least `value`
+
+    def __str__(self) -> str:
+        return f"{self.value:,}" + ("" if self.exact else "+")
+
+    def __int__(self) -> int:
+        return self.value
+
+
+@dataclass(slots=True)
+class _Plan:
+    where: Sql  # every condition over `s`
+    rest: Sql  # the conditions besides the top-level text match
+    driver: Sql | None  # ids to start from when there are few of them
+    index: str  # the index walked when there is no driver
+    match: str | None  # the FTS5 expression of the top-level text terms
+
+
+class SearchRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.conn.create_function("tracker_site", 2, site_matches, deterministic=True)
+
+    # --- the public API ----------------------------------------------------------------------
+
+    def page(
+        self,
+        query: Query | str,
+        limit: int = 100,
+        after: Cursor | tuple[datetime, int] | None = None,
+        *,
+        offset: int = 0,
+        now: datetime | None = None,
+        order: Sort | None = None,
+    ) -> Page:
+        """One page of stories matching `query` (newest first by default).
+
+        `after` is the previous page's `next_cursor` (or a story's `(sort_at, id)`); `offset`
+        skips that many rows first (a jump; keyset cursors are what keep deep pages fast).
+        """
+        q = _query(query)
+        if isinstance(after, tuple):
+            after = Cursor(to_db(after[0]) or "", int(after[1]))
+        if offset:
+            after = (
+                Cursor(after.sort_at, after.id, after.offset + offset)
+                if after
+                else Cursor(offset=offset)
+            )
+        order = order or q.order
+        plan = self._plan(q, now or utcnow())
+        if order == "relevance" and plan.match is not None:
+            try:
+                return self._relevance(plan, limit, after)
+            except _OutOfTime:
+                order = "new"
+                after = None
+                note = "ranking took too long: newest first instead"
+                page = self._dated(plan, order, limit, None)
+                return Page(page.stories, page.next_cursor, order, note)
+        return self._dated(plan, "old" if order == "old" else "new", limit, after)
+
+    def count(self, query: Query | str, *, now: datetime | None = None,
+              cap: int = COUNT_CAP) -> Count:  # fmt: skip
+        """How many stories match, exact up to `cap`."""
+        q = _query(query)
+        if q.root is None:
+            total = int(self.db.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+            return Count(total, True)
+        plan = self._plan(q, now or utcnow())
+        ids = id_set(q.root)
+        if ids is not None:  # tags, text, follows: counted without reading a story row
+            sql, params = f"SELECT 1 FROM ({ids.text})", ids.params
+        else:
+            sql, params = self._ids_sql(plan)
+        n = int(
+            self._run(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, cap + 1]).fetchone()[0]
+        )
+        return Count(min(n, cap), n <= cap)
+
+    def ids(self, query: Query | str, *, now: datetime | None = None) -> list[int]:
+        """Every matching story id (for bulk tagging)."""
+        sql, params = self._ids_sql(self._plan(_query(query), now or utcnow()))
+        return [int(r[0]) for r in self._run(sql, params)]
+
+    def iter(self, query: Query | str, *, now: datetime | None = None,
+             batch: int = 500) -> Iterator[Story]:  # fmt: skip
+        """Every matching story, in the query's date order, a page at a time."""
+        q = _query(query)
+        order: Sort = "old" if q.order == "old" else "new"
+        plan = self._plan(q, now or utcnow())  # relative dates fixed once for the whole walk
+        cursor: Cursor | None = None
+        while True:
+            page = self._dated(plan, order, batch, cursor)
+            yield from page.stories
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    # --- planning ------------------------------------------------------------------------------
+
+    def _plan(self, q: Query, now: datetime) -> _Plan:
+        if q.root is None:
+            return _Plan(Sql("1"), Sql("1"), None, "stories_sort", None)
+        conjuncts = list(q.root.items) if isinstance(q.root, And) else [q.root]
+        texts = [c for c in conjuncts if _textual(c)]
+        positive = [c for c in texts if not isinstance(c, Not)]
+        rest = [c for c in conjuncts if not _textual(c)] if positive else conjuncts
+        match = fts_conjunction(texts) if positive else None
+        sources = [Sql(FTS_IDS, [match])] if match is not None else []
+        sources.extend(i for i in (id_set(c) for c in rest if not isinstance(c, Not)) if i)
+        rest_sql = _all([condition(c, now) for c in rest])
+        where = rest_sql
+        if match is not None:
+            where = _all([Sql(f"s.id IN ({FTS_IDS})", [match]), rest_sql])
+        index = "stories_sort"
+        if State("unread") in rest:
+            index = "stories_unread_sort"
+        elif State("starred") in rest:
+            index = "stories_starred_sort"
+        return _Plan(where, rest_sql, self._driver(sources), index, match)
+
+    def _driver(self, sources: list[Sql]) -> Sql | None:
+        """The source with the fewest ids, when it has few enough to fetch and sort them all."""
+        best: tuple[int, Sql] | None = None
+        for source in sources:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM ({source.text}) LIMIT ?)"
+            n = int(self._run(sql, [*source.params, DRIVE_MAX]).fetchone()[0])
+            if n < DRIVE_MAX and (best is None or n < best[0]):
+                best = (n, source)
+        return None if best is None else best[1]
+
+    def _ids_sql(self, plan: _Plan) -> tuple[str, list[object]]:
+        """`SELECT s.id …` for the plan in no particular order."""
+        if plan.driver is not None:
+            sql = (
+                f"SELECT s.id FROM ({plan.driver.text}) d CROSS JOIN stories s ON s.id = d.id "
+                f"WHERE {plan.where.text}"
+            )
+            return sql, [*plan.driver.params, *plan.where.params]
+        sql = f"SELECT s.id FROM stories s INDEXED BY {plan.index} WHERE {plan.where.text}"
+        return sql, list(plan.where.params)
+
+    # --- execution -----------------------------------------------------------------------------
+
+    def _dated(self, plan: _Plan, order: Sort, limit: int, after: Cursor | None) -> Page:
+        direction, op = ("ASC", ">") if order == "old" else ("DESC", "<")
+        where, params = plan.where.text, list(plan.where.params)
+        if after is not None and after.sort_at:
+            where += f" AND (s.sort_at, s.id) {op} (?, ?)"
+            params += [after.sort_at, after.id]
+        skip = after.offset if after is not None else 0
+        order_by = f"s.sort_at {direction}, s.id {direction}"
+        if plan.driver is not None:
+            inner = (
+                f"SELECT s.id FROM ({plan.driver.text}) d CROSS JOIN stories s ON s.id = d.id"
+                f" WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
+            )
+            params = [*plan.driver.params, *params]
+        else:
+            inner = (
+                f"SELECT s.id FROM stories s INDEXED BY {plan.index} WHERE {where} "
+                f"ORDER BY {order_by} LIMIT ? OFFSET ?"
+            )
+        sql = (
+            f"SELECT {STORY_COLUMNS} FROM ({inner}) p JOIN stories s ON s.id = p.id "
+            f"JOIN feeds f ON f.id = s.feed_id ORDER BY {order_by}"
+        )
+        stories = [story_from_row(r) for r in self._run(sql, [*params, limit, skip])]
+        last = stories[-1] if len(stories) == limit else None
+        cursor = None if last is None else Cursor(_db_time(last), last.id)
+        return Page(stories, cursor, order)
+
+    def _relevance(self, plan: _Plan, limit: int, after: Cursor | None) -> Page:
+        offset = after.offset if after else 0
+        sql = (
+            f"SELECT {STORY_COLUMNS} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid "
+            f"JOIN feeds f ON f.id = s.feed_id WHERE stories_fts MATCH ? "
+            f"AND stories_fts.rank MATCH 'bm25(3.0, 1.0, 1.0)' AND {plan.rest.text} "
+            f"ORDER BY stories_fts.rank LIMIT ? OFFSET ?"
+        )
+        deadline = time.monotonic() + RELEVANCE_BUDGET
+        conn = self.db.conn
+        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+        try:
+            rows = self._run(sql, [plan.match, *plan.rest.params, limit, offset]).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                raise _OutOfTime from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+        stories = [story_from_row(r) for r in rows]
+        more = len(stories) == limit
+        return Page(stories, Cursor(offset=offset + limit) if more else None, "relevance")
+
+    def _run(self, sql: str, params: list[object]) -> sqlite3.Cursor:
+        try:
+            return self.db.conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc):  # a term FTS5 could not read: the user's, never SQL
+                raise QueryError(f"cannot search for that: {exc}", 1) from None
+            raise
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _all(parts: list[Sql]) -> Sql:
+    if not parts:
+        return Sql("1")
+    return Sql(" AND ".join(p.text for p in parts), [x for p in parts for x in p.params])
+
+
+def _textual(node: Node) -> bool:
+    return fts_able(node) or (isinstance(node, Not) and fts_able(node.item))
+
+
+def _query(query: Query | str) -> Query:
+    return parse(query) if isinstance(query, str) else query
+
+
+def _db_time(story: Story) -> str:
+    return story.sort_at.strftime("%Y-%m-%dT%H:%M:%SZ")

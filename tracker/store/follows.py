@@ -15,7 +15,7 @@ from tracker.store.db import write
 from tracker.store.follow_match import matching_ids
 from tracker.store.rows import STORY_COLUMNS, story_from_row
 from tracker.store.stories import STORY_FROM, chunks
-from tracker.timeutil import from_db, to_db
+from tracker.timeutil import from_db, to_db, utcnow
 
 _FOLLOW_COLUMNS = "f.id, f.name, f.query, f.origin, f.created_at, f.last_opened_at"
 _MEMBER = "how IN ('match', 'pin')"
@@ -39,13 +39,14 @@ class FollowRepo:
 
     # --- the follows themselves ---------------------------------------------------------------
 
-    def sync(self, config: Config, now: datetime) -> FollowSync:
+    def sync(self, config: Config, now: datetime | None = None) -> FollowSync:
         """Make config follows match feeds.toml; a changed query re-gathers (hand marks stay).
 
         A follow listed in feeds.toml becomes a config follow even if it was added by hand;
         config follows no longer listed are removed. User follows are left alone.
         """
         conn = self.db.conn
+        now = now or utcnow()
         added = updated = removed = 0
         with write(self.db):
             known = {f.name: f for f in self.all(counts=False)}

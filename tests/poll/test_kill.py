@@ -1,0 +1,80 @@
+"""GUIDE rule 9: a poll killed with SIGKILL at random moments never corrupts or loses data."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from tests.httpserver import FeedServer, Route, rss
+
+FEEDS = 30
+ROUNDS = 20
+
+
+def _keys(db: Path) -> set[tuple[int, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.execute("INSERT INTO stories_fts(stories_fts) VALUES ('integrity-check')")
+        return {(int(f), str(k)) for f, k in conn.execute("SELECT feed_id, key FROM stories")}
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments(tmp_path: Path, server: FeedServer) -> None:
+    served = {"n": 0}
+
+    async def moving(request: web.Request) -> web.StreamResponse:
+        served["n"] += 1
+        start = served["n"] * 7  # every response slides the window: new stories each time
+        entries = [
+            {"guid": f"{request.path}-{i}", "title": f"Story {i} of {request.path}",
+             "link": f"http://e.org{request.path}/{i}", "description": "words " * 200}
+            for i in range(start, start + 40)
+        ]  # fmt: skip
+        return web.Response(body=rss(entries), content_type="application/rss+xml")
+
+    for i in range(FEEDS):
+        server.set(f"/k{i}.xml", Route(handler=moving))
+    config = tmp_path / "feeds.toml"
+    config.write_text(
+        "".join(f'[[feed]]\nurl = "{server.url(f"/k{i}.xml")}"\n' for i in range(FEEDS))
+    )
+    db = tmp_path / "t.db"
+    command = [sys.executable, "-m", "tracker", "--db", str(db), "--config", str(config),
+               "poll", "--all", "--quiet"]  # fmt: skip
+    rng = random.Random(20250127)
+    seen: set[tuple[int, str]] = set()
+    cut_mid_run = 0  # kills that landed after some feeds were committed
+    for _ in range(ROUNDS):
+        proc = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 2.0))
+        killed = proc.poll() is None
+        if killed:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        if not db.exists():
+            continue
+        now = _keys(db)
+        assert seen <= now, "a committed story was lost"
+        cut_mid_run += killed and len(now) > len(seen)
+        seen = now
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 0, finished.stderr
+    final = _keys(db)
+    assert seen < final
+    assert cut_mid_run >= 4, cut_mid_run
+    conn = sqlite3.connect(db)
+    statuses = {s for (s,) in conn.execute("SELECT last_status FROM feeds")}
+    conn.close()
+    assert statuses == {"ok"}

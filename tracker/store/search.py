@@ -26,6 +26,8 @@ from tracker.timeutil import to_db, utcnow
 
 DRIVE_MAX = 1500  # below this many candidates, fetch them all and sort; above, walk the index
 RELEVANCE_BUDGET = 0.035  # seconds of bm25 ranking before falling back to newest first
+RANK = "bm25(3.0, 1.0, 1.0)"  # a title match weighs three times one in summary or content
+PROGRESS_STEPS = 1000  # SQLite VM steps between deadline checks
 COUNT_CAP = 10_000
 
 
@@ -228,15 +230,21 @@ class SearchRepo:
 
     def _relevance(self, plan: _Plan, limit: int, after: Cursor | None) -> Page:
         offset = after.offset if after else 0
-        sql = (
-            f"SELECT {STORY_COLUMNS} FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid "
-            f"JOIN feeds f ON f.id = s.feed_id WHERE stories_fts MATCH ? "
-            f"AND stories_fts.rank MATCH 'bm25(3.0, 1.0, 1.0)' AND {plan.rest.text} "
+        # Rank ids only (story columns for the page's rows alone); with no other condition FTS5
+        # answers `ORDER BY rank LIMIT` by itself.
+        join = "" if plan.rest.text == "1" else " JOIN stories s ON s.id = stories_fts.rowid"
+        inner = (
+            f"SELECT stories_fts.rowid AS id, stories_fts.rank AS r FROM stories_fts{join} "
+            f"WHERE stories_fts MATCH ? AND stories_fts.rank MATCH '{RANK}' AND {plan.rest.text} "
             f"ORDER BY stories_fts.rank LIMIT ? OFFSET ?"
+        )
+        sql = (
+            f"SELECT {STORY_COLUMNS} FROM ({inner}) p JOIN stories s ON s.id = p.id "
+            f"JOIN feeds f ON f.id = s.feed_id ORDER BY p.r, s.id"
         )
         deadline = time.monotonic() + RELEVANCE_BUDGET
         conn = self.db.conn
-        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
         try:
             rows = self._run(sql, [plan.match, *plan.rest.params, limit, offset]).fetchall()
         except sqlite3.OperationalError as exc:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from tests.follow.conftest import Ingest
 from tracker.models import Config, FollowConfig
 from tracker.store import Store
+from tracker.store.follow_match import matching_ids
 
 
 def member_titles(store: Store, name: str) -> list[str]:
@@ -181,3 +182,26 @@ def test_a_query_that_no_longer_parses_matches_nothing_and_never_fails_ingest(
     ingest(0, [("DeepSeek again", 0)])
     assert member_titles(store, "ok") == ["DeepSeek again"]
     assert member_titles(store, "broken") == []
+
+
+def test_matching_among_new_stories_agrees_with_the_full_query(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    titles = [
+        "DeepSeek R1 paper", "DeepSeek V3", "Nvidia slides", "Nvidia and DeepSeek",
+        "Reasoning models", "R1 racing", "Export controls tighten", "Chips export",
+    ]  # fmt: skip
+    ids: list[int] = []
+    for feed in range(3):
+        ids += ingest(feed, [(f"{t} {feed}", i) for i, t in enumerate(titles)])
+    store.tags.add(ids[::3], ["china"], now)
+    queries = [
+        "deepseek", "deepseek OR nvidia", "nvidia -china", "NOT deepseek +china",
+        "title:r1 OR reasoning", '"export controls"', "deep*", "feed:blog deepseek",
+        "deepseek @3d", "(nvidia OR chips) NOT deepseek", "is:unread r1",
+    ]  # fmt: skip
+    subset = ids[2::2]
+    for query in queries:
+        full = set(matching_ids(store.db, query, None, now))
+        assert full, query
+        assert matching_ids(store.db, query, subset, now) == sorted(full & set(subset)), query

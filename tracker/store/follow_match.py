@@ -11,8 +11,9 @@ from sqlite_utils import Database
 
 from tracker.query import Query, QueryError, parse
 from tracker.store.search import SearchRepo
-from tracker.store.searchsql import condition
-from tracker.store.stories import chunks
+from tracker.store.searchsql import FTS_IDS, condition
+
+CHUNK = 500  # new stories per statement (bound parameters stay well under the limit)
 
 
 @lru_cache(maxsize=256)
@@ -39,22 +40,49 @@ def matching_ids(
     try:
         if within is None:
             return sorted(search.ids(q, now=now))
-        # Only the new stories: probe the full-text index per candidate row.
-        where = condition(q.root, now, correlated_fts=True)
-        out: list[int] = []
-        for part in chunks(sorted(set(within))):
-            marks = ",".join("?" * len(part))
-            out.extend(
-                int(r[0])
-                for r in db.conn.execute(
-                    f"SELECT s.id FROM stories s WHERE s.id IN ({marks}) AND {where.text}",
-                    (*part, *where.params),
-                )
-            )
+        return _among(db, q, sorted(set(within)), now)
     except QueryError:  # e.g. a term FTS5 cannot read
         return []
     except sqlite3.OperationalError as exc:
         if "fts5" not in str(exc):
             raise
         return []
+
+
+def _among(db: Database, q: Query, ids: list[int], now: datetime) -> list[int]:
+    """The matches among `ids` (sorted): walked by rowid (NOT INDEXED keeps the planner from
+    scanning a feed or date index instead), each full-text lookup bounded to their range."""
+    assert q.root is not None
+    where = condition(q.root, now)
+    out: list[int] = []
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        text, params = _bounded(where.text, list(where.params), part[0], part[-1])
+        marks = ",".join("?" * len(part))
+        out.extend(
+            int(r[0])
+            for r in db.conn.execute(
+                f"SELECT s.id FROM stories s NOT INDEXED WHERE s.id IN ({marks}) AND {text}",
+                (*part, *params),
+            )
+        )
     return sorted(out)
+
+
+def _bounded(text: str, params: list[object], lo: int, hi: int) -> tuple[str, list[object]]:
+    """`text` with every full-text id lookup limited to rowids lo..hi (FTS5 seeks to them):
+    the same answer for stories in that range, without reading a common term's whole list."""
+    pieces = text.split("?")
+    if len(pieces) != len(params) + 1:  # a literal "?" somewhere: leave the SQL as it is
+        return text, params
+    lookup = FTS_IDS.removesuffix("?")
+    out, bound = pieces[0], []
+    for value, rest in zip(params, pieces[1:], strict=True):
+        bound.append(value)
+        if out.endswith(lookup):
+            out += "? AND rowid BETWEEN ? AND ?"
+            bound += [lo, hi]
+        else:
+            out += "?"
+        out += rest
+    return out, bound

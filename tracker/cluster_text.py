@@ -6,14 +6,27 @@ import re
 from urllib.parse import unquote, urlsplit
 
 # Function words plus words that headlines use for every kind of story ("says", "update").
-STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "via", "vs", "amid", "despite", "says", "say", "said", "saying", "told", "tells", "tell", "new", "news", "report", "reports", "reported", "update", "updates", "updated", "breaking", "latest", "live", "video", "videos", "photo", "photos", "watch", "read", "here's", "get", "gets", "got", "make", "makes", "one", "two", "may", "might", "could", "just", "still", "yet", "first", "last", "week", "day", "today", "yesterday", "year", "years"]
-)
+_STOPWORDS_TEXT = """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    out over own same she should so some such than that the their theirs them then there these
+    they this those through to too under until up very was we were what when where which while
+    who whom why will with would you your yours yourself via vs amid despite
+    says say said saying told tells tell new news report reports reported update updates updated
+    breaking latest live video videos photo photos watch read heres get gets got make makes one
+    two may might still yet first last week day today yesterday year years
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 # URL path pieces that name the site's machinery rather than the story.
-URL_STOPWORDS = frozenset(
-    ["www", "com", "org", "net", "html", "htm", "shtml", "php", "asp", "aspx", "cms", "jsp", "story", "stories", "article", "articles", "news", "index", "post", "posts", "blog", "blogs", "item", "items", "content", "entry", "view", "viewall", "print", "default", "page", "amp", "utm", "source", "campaign", "feed", "rss", "track", "reflink", "id", "ssf", "apps", "pbcs", "dll", "aid"]
-)
+_URL_STOPWORDS_TEXT = """
+    www com org net html htm shtml php asp aspx cms jsp story stories article articles news
+    index post posts blog blogs item items content entry view viewall print default page
+    amp utm source campaign feed rss track reflink id ssf apps pbcs dll aid
+"""
+URL_STOPWORDS = frozenset(_URL_STOPWORDS_TEXT.split())
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?")
 _URL_PIECE = re.compile(r"[^/\\\-_.,+=&;:~!|()\[\]\s]+")

@@ -14,7 +14,7 @@ from tracker.models import Config
 from tracker.store.db import write
 from tracker.store.follow_match import matching_ids
 from tracker.store.rows import STORY_COLUMNS, story_from_row
-from tracker.store.stories import STORY_FROM, chunks
+from tracker.store.stories import chunks
 from tracker.timeutil import from_db, to_db, utcnow
 
 _FOLLOW_COLUMNS = "f.id, f.name, f.query, f.origin, f.created_at, f.last_opened_at"
@@ -221,8 +221,10 @@ class FollowRepo:
     def members(self, follow_id: int) -> list[Member]:
         """The follow's stories (matches and pins), newest first."""
         rows = self.db.conn.execute(
-            f"SELECT {STORY_COLUMNS}, m.how, m.added_at FROM {STORY_FROM} "
-            f"JOIN follow_stories m ON m.story_id = s.id "
+            # follow_stories drives (CROSS JOIN fixes the order): walking the stories' date
+            # index instead and probing membership row by row reads the whole table.
+            f"SELECT {STORY_COLUMNS}, m.how, m.added_at FROM follow_stories m "
+            f"CROSS JOIN stories s ON s.id = m.story_id JOIN feeds f ON f.id = s.feed_id "
             f"WHERE m.follow_id = ? AND m.{_MEMBER} ORDER BY s.sort_at DESC, s.id DESC",
             (follow_id,),
         ).fetchall()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from tracker.store.searchsql import (
     id_set,
     site_matches,
 )
+from tracker.store.stories import chunks
 from tracker.timeutil import to_db, utcnow
 
 DRIVE_MAX = 1500  # below this many candidates, fetch them all and sort; above, walk the index
@@ -29,6 +30,7 @@ RELEVANCE_BUDGET = 0.035  # seconds of bm25 ranking before falling back to newes
 RANK = "bm25(3.0, 1.0, 1.0)"  # a title match weighs three times one in summary or content
 PROGRESS_STEPS = 1000  # SQLite VM steps between deadline checks
 COUNT_CAP = 10_000
+PROBE_MAX = 200  # up to this many candidate stories, text terms are probed story by story
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +137,31 @@ class SearchRepo:
         )
         return Count(min(n, cap), n <= cap)
 
-    def ids(self, query: Query | str, *, now: datetime | None = None) -> list[int]:
-        """Every matching story id (for bulk tagging)."""
-        sql, params = self._ids_sql(self._plan(_query(query), now or utcnow()))
-        return [int(r[0]) for r in self._run(sql, params)]
+    def ids(
+        self,
+        query: Query | str,
+        *,
+        now: datetime | None = None,
+        within: Sequence[int] | None = None,
+    ) -> list[int]:
+        """Every matching story id (for bulk tagging); only among `within` when given."""
+        q = _query(query)
+        now = now or utcnow()
+        if within is None or len(within) > PROBE_MAX:
+            sql, params = self._ids_sql(self._plan(q, now))
+            found = [int(r[0]) for r in self._run(sql, params)]
+            if within is None:
+                return found
+            wanted = set(within)
+            return [i for i in found if i in wanted]
+        # A few candidates: probe the full-text index story by story, not the whole match set.
+        where = Sql("1") if q.root is None else condition(q.root, now, correlated_fts=True)
+        out: list[int] = []
+        for part in chunks(sorted(set(within))):
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT s.id FROM stories s WHERE s.id IN ({marks}) AND {where.text}"
+            out.extend(int(r[0]) for r in self._run(sql, [*part, *where.params]))
+        return out
 
     def iter(self, query: Query | str, *, now: datetime | None = None,
              batch: int = 500) -> Iterator[Story]:  # fmt: skip

@@ -6,7 +6,7 @@ import csv
 import json
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TextIO
 
 from tracker.export.records import FIELDS, TAG_SEPARATOR, story_record, web_link
@@ -78,6 +78,8 @@ _SUMMARY_CHARS = 280
 def md_escape(text: str) -> str:
     """One line of plain text that CommonMark renders as exactly that text."""
     line = _MD_INLINE.sub(r"\\\1", clean_line(text))
+    if not line or (line[0] not in "-+=" and not line[0].isdigit()):
+        return line
     # A line opening with `-`, `+`, `=` or `1.` would become a list or a heading underline.
     return _MD_LINE_START.sub(
         lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", line
@@ -90,22 +92,17 @@ def md_url(url: str | None) -> str | None:
     return web_link(url)
 
 
-def _day(story: Story) -> str:
-    """Days follow `sort_at` (the earlier of published and first seen), as lists are sorted."""
-    return story.sort_at.strftime("%Y-%m-%d (%A)")
-
-
 def _md_item(story: Story) -> str:
     record = story_record(story)
     title = md_escape(record["title"]) or "(untitled)"
     link = md_url(record["url"])
     head = f"[{title}](<{link}>)" if link else title
-    when = story.sort_at.strftime("%H:%M UTC")
+    when = f"{story.sort_at.hour:02d}:{story.sort_at.minute:02d} UTC"
     parts = [f"- **{head}**", f"  {md_escape(record['feed_title'])} · {when}"]
     if record["author"]:
         parts[-1] += f" · {md_escape(record['author'])}"
     if record["tags"]:
-        parts[-1] += " · " + " ".join(f"#{md_escape(t)}" for t in record["tags"])
+        parts[-1] += " · " + md_escape(" ".join(f"#{t}" for t in record["tags"]))
     summary = " ".join(str(record["summary"]).split())
     if summary:
         if len(summary) > _SUMMARY_CHARS:
@@ -121,13 +118,13 @@ def write_md(
     sources with how many stories each contributed (memory grows with feeds, not stories)."""
     out.write(f"# {md_escape(title)}\n\n_Exported {iso(now)}_\n")
     sources: dict[str, list[Any]] = {}
-    day = None
+    day: date | None = None
     count = 0
     for story in stories:
-        this_day = _day(story)
-        if this_day != day:
-            out.write(f"\n## {this_day}\n\n")
-            day = this_day
+        # Days follow `sort_at` (the earlier of published and first seen), as lists are sorted.
+        if story.sort_at.date() != day:
+            day = story.sort_at.date()
+            out.write(f"\n## {day:%Y-%m-%d (%A)}\n\n")
         out.write(_md_item(story))
         source = sources.setdefault(story.feed_url, [story.feed_title, 0])
         source[1] += 1

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 
 from tests.export.conftest import BLOG, HOSTILE, WIRE, all_stories, expected_title
 from tracker.export import FIELDS, STORY_FORMATS, ExportError, write_stories
+from tracker.export.records import web_link
 from tracker.models import Story
 from tracker.store import Store
 
@@ -203,3 +204,19 @@ def _fields(story: Story) -> dict[str, object]:
 def test_unknown_format_is_refused(now: datetime) -> None:
     with pytest.raises(ExportError, match="unknown format"):
         write_stories("xlsx", [], io.StringIO(), now=now)
+
+
+def test_characters_xml_cannot_carry_are_dropped_from_atom(now: datetime, filled: Store) -> None:
+    story = all_stories(filled)[0]
+    odd = Story(**{**_fields(story), "title": "a\ufffeb\uffffc\ud800d\x0be\U0001f680"})
+    text = render("atom", [odd], now)
+    assert ET.fromstring(text.encode("utf-8")).findtext(f"{ATOM}entry/{ATOM}title") == "abcde🚀"
+
+
+def test_links_are_web_only_and_percent_encoded() -> None:
+    assert web_link('https://a.example/x y?q=<1>&r="2"') == (
+        "https://a.example/x%20y?q=%3C1%3E&r=%222%22"
+    )
+    assert web_link("https://a.example/ünï") == "https://a.example/ünï"  # an IRI as it is
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "", None):
+        assert web_link(bad) is None

@@ -205,3 +205,33 @@ def test_matching_among_new_stories_agrees_with_the_full_query(
         full = set(matching_ids(store.db, query, None, now))
         assert full, query
         assert matching_ids(store.db, query, subset, now) == sorted(full & set(subset)), query
+
+
+def test_pins_exclusions_survive_reclustering_and_rows_follow_new_clusters(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    a = ingest(0, [("DeepSeek shock", 1), ("DeepSeek pinned", 1)])
+    b = ingest(1, [("DeepSeek shock too", 1), ("DeepSeek excluded", 1)])
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    store.follows.pin(follow.id, [a[1]], now)
+    store.follows.exclude(follow.id, [b[1]], now)
+    conn = store.db.conn
+
+    def cluster(cid: int, ids: list[int]) -> None:
+        conn.execute("INSERT INTO clusters (id, size, first_seen, last_seen) VALUES (?, 0, '', '')",
+                     (cid,))  # fmt: skip
+        conn.executemany("UPDATE stories SET cluster_id = ? WHERE id = ?", [(cid, i) for i in ids])
+
+    cluster(1, [a[0], b[0]])
+    dossier = store.follows.dossier("R1")
+    assert dossier is not None
+    assert sorted(r.story_ids for r in dossier.days[0].rows) == [(a[0], b[0]), (a[1],)]
+    # a rebuild drops every cluster and assigns new ids (here: the pinned story joins in)
+    conn.execute("DELETE FROM clusters")
+    cluster(9, [a[0], a[1]])
+    dossier = store.follows.dossier("R1")
+    assert dossier is not None
+    assert sorted(r.story_ids for r in dossier.days[0].rows) == [(a[0], a[1]), (b[0],)]
+    assert [r.pinned for r in dossier.days[0].rows if len(r.story_ids) == 2] == [True]
+    assert store.follows.excluded(follow.id) == [b[1]]
+    assert sorted(m.story.id for m in store.follows.members(follow.id)) == [a[0], a[1], b[0]]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from tracker.store.clusters import ClusterRepo
 from tracker.store.db import connect, data_version, write
 from tracker.store.feeds import FeedRepo
 from tracker.store.follows import FollowRepo
@@ -27,6 +28,7 @@ class Store:
         self.tags = TagRepo(db)
         self.search = SearchRepo(db)
         self.follows = FollowRepo(db)
+        self.clusters = ClusterRepo(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -1,0 +1,164 @@
+"""Clusters in the store: assignment through the poller's ingest hook, resuming across runs and
+connections, rolled-back ingests, merges, rebuild, and the reads that explain a cluster."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tracker.models import Config, FeedConfig, StoryRecord
+from tracker.poll.hooks import apply_ingest_hooks
+from tracker.store import Store, write
+
+FEEDS = tuple(f"https://{name}.example/feed" for name in ("wire", "ledger", "desk", "sky"))
+CONFIG = Config("feeds.toml", feeds=tuple(FeedConfig(url) for url in FEEDS))
+
+EBAY = (
+    "EBay rejects Icahn slate of board nominees",
+    "eBay asks shareholders to vote against Icahn nominees",
+    "Icahn targets eBay chief after board rejects his nominees",
+    "Icahn and eBay trade punches over board nominees",
+)
+COMET = "Astronomers spot comet Kessler-7 heading for the inner solar system"
+
+
+def record(title: str, when: datetime) -> StoryRecord:
+    key = hashlib.sha256(title.encode()).hexdigest()[:12]
+    return StoryRecord(
+        key=key, guid=key, url=f"https://example.org/{key}", title=title, author=None,
+        summary="", content_html="", content="", published=when, updated=None,
+        content_hash=key,
+    )  # fmt: skip
+
+
+def ingest(
+    store: Store, feed: int, titles: list[str], now: datetime, published: datetime | None = None
+) -> list[int]:
+    """As the poller does: one transaction per feed, the ingest hooks inside it."""
+    if store.feeds.get(FEEDS[0]) is None:
+        store.feeds.sync(CONFIG, now)
+    feed_row = store.feeds.get(FEEDS[feed])
+    assert feed_row is not None
+    with write(store.db):
+        records = [record(t, published or now) for t in titles]
+        result = store.stories.ingest(feed_row.id, records, now)
+        apply_ingest_hooks(store, result.new_ids, result.updated_ids, CONFIG, now)
+    return list(result.new_ids)
+
+
+def cluster_of(store: Store, story_id: int) -> int:
+    row = store.db.conn.execute("SELECT cluster_id FROM stories WHERE id = ?", (story_id,))
+    value = row.fetchone()[0]
+    assert value is not None
+    return int(value)
+
+
+def test_ingest_assigns_clusters_and_explains_joins(store: Store, now: datetime) -> None:
+    a = ingest(store, 0, [EBAY[0], COMET], now)
+    b = ingest(store, 1, [EBAY[1]], now + timedelta(minutes=5))
+    c = ingest(store, 2, [EBAY[2]], now + timedelta(minutes=9))
+    ebay = cluster_of(store, a[0])
+    assert cluster_of(store, b[0]) == cluster_of(store, c[0]) == ebay
+    assert cluster_of(store, a[1]) != ebay
+
+    info = store.clusters.get(ebay)
+    assert info is not None
+    assert (info.label, info.size) == (EBAY[0], 3)
+    assert info.first_seen == now and info.last_seen == now + timedelta(minutes=9)
+    members = store.clusters.members(ebay)
+    assert [m.title for m in members] == list(EBAY[:3])
+    assert members[0].score == 0 and members[0].terms == ()
+    assert members[1].score > 0.15 and "icahn" in members[1].terms
+    state = store.db.conn.execute("SELECT state FROM clusters WHERE id = ?", (ebay,)).fetchone()
+    assert json.loads(state[0])["size"] == 3
+    assert store.clusters.count() == 2
+
+
+def test_clustering_resumes_in_the_next_poll_run(db_path: Path, now: datetime) -> None:
+    with Store.open(db_path) as first:
+        ids = ingest(first, 0, [EBAY[0], EBAY[1]], now)
+        ebay = cluster_of(first, ids[0])
+    with Store.open(db_path) as second:  # a new process: state comes from the database
+        later = ingest(second, 3, [EBAY[3], COMET], now + timedelta(hours=2))
+        assert cluster_of(second, later[0]) == ebay
+        assert cluster_of(second, later[1]) != ebay
+        info = second.clusters.get(ebay)
+        assert info is not None and info.size == 3
+
+
+def test_another_connection_writes_are_noticed(db_path: Path, now: datetime) -> None:
+    with Store.open(db_path) as one, Store.open(db_path) as two:
+        first = ingest(one, 0, [EBAY[0]], now)
+        other = ingest(two, 3, [COMET], now)  # `two` creates a cluster `one` does not know
+        assert cluster_of(two, other[0]) != cluster_of(one, first[0])
+        more = ingest(one, 1, [EBAY[1], "Comet Kessler-7 brightens for sky watchers"], now)
+        assert cluster_of(one, more[0]) == cluster_of(one, first[0])
+        assert cluster_of(one, more[1]) == cluster_of(one, other[0])
+
+
+def test_a_rolled_back_ingest_leaves_no_ghost_clusters(store: Store, now: datetime) -> None:
+    ingest(store, 0, [EBAY[0]], now)
+    feed = store.feeds.get(FEEDS[1])
+    assert feed is not None
+    with pytest.raises(RuntimeError), write(store.db):
+        result = store.stories.ingest(feed.id, [record(COMET, now)], now)
+        store.clusters.assign(result.new_ids, now)
+        raise RuntimeError("the feed failed after clustering")
+    assert store.clusters.count() == 1
+    ids = ingest(store, 1, [COMET, EBAY[1]], now)  # the same cluster ids are handed out again
+    assert store.clusters.count() == 2
+    assert cluster_of(store, ids[1]) != cluster_of(store, ids[0])
+
+
+def test_merged_clusters_move_their_stories(store: Store, now: datetime) -> None:
+    a = ingest(store, 0, ["Velmont Symphony musicians walk out"], now)
+    b = ingest(store, 1, ["Orchestra pay strike: picket lines at concert hall"], now)
+    assert cluster_of(store, a[0]) != cluster_of(store, b[0])
+    c = ingest(
+        store, 2, ["Velmont Symphony musicians on orchestra pay strike at concert hall"], now
+    )
+    merged = cluster_of(store, c[0])
+    assert cluster_of(store, a[0]) == cluster_of(store, b[0]) == merged
+    assert store.clusters.count() == 1
+    info = store.clusters.get(merged)
+    assert info is not None and info.size == 3
+
+
+def test_rebuild_reclusters_everything_with_progress(store: Store, now: datetime) -> None:
+    ids = ingest(store, 0, [EBAY[0], COMET], now)
+    ids += ingest(store, 1, [EBAY[1], EBAY[2]], now + timedelta(minutes=1))
+    before = {i: cluster_of(store, i) for i in ids}
+    store.db.conn.execute("UPDATE stories SET cluster_id = NULL WHERE id = ?", (ids[3],))
+    calls: list[tuple[int, int]] = []
+    assert store.clusters.rebuild(lambda done, total: calls.append((done, total))) == 4
+    assert calls[0] == (0, 4) and calls[-1] == (4, 4)
+    after = {i: cluster_of(store, i) for i in ids}
+    same = [[before[i] == before[j] for j in ids] for i in ids]
+    assert same == [[after[i] == after[j] for j in ids] for i in ids]
+    assert store.clusters.count() == 2
+    # clustering continues from the rebuilt state
+    more = ingest(store, 2, [EBAY[3]], now + timedelta(minutes=2))
+    assert cluster_of(store, more[0]) == after[ids[0]]
+
+
+def test_assign_unclustered_catches_up(store: Store, now: datetime) -> None:
+    ids = ingest(store, 0, [EBAY[0], EBAY[1], COMET], now)
+    with write(store.db):
+        store.db.conn.execute("UPDATE stories SET cluster_id = NULL")
+        store.db.conn.execute("DELETE FROM clusters")
+    assert store.clusters.assign_unclustered() == 3
+    assert cluster_of(store, ids[0]) == cluster_of(store, ids[1]) != cluster_of(store, ids[2])
+    assert store.clusters.assign_unclustered() == 0
+
+
+def test_clusters_idle_beyond_the_window_are_not_joined(store: Store, now: datetime) -> None:
+    old = ingest(store, 0, [EBAY[0]], now, published=now - timedelta(days=10))
+    new = ingest(store, 1, [EBAY[1]], now)
+    assert cluster_of(store, old[0]) != cluster_of(store, new[0])
+    # an old story arriving late still finds the cluster of its own time
+    late = ingest(store, 2, [EBAY[2]], now, published=now - timedelta(days=10, hours=-1))
+    assert cluster_of(store, late[0]) == cluster_of(store, old[0])

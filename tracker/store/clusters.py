@@ -1,0 +1,274 @@
+"""Clusters in the database: assigning new stories at ingest, rebuilding all, cluster reads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from tracker.cluster import Assignment, Cluster, Clusterer, Item, Params
+from tracker.store.db import data_version, write
+from tracker.store.stories import chunks
+from tracker.timeutil import from_db, to_db
+
+REPLAY_LIMIT = 20_000  # recent clustered stories replayed to rebuild term statistics
+BATCH = 2_000  # stories per transaction in a rebuild
+
+_ITEM_COLUMNS = "s.id, s.feed_id, s.title, s.url, s.summary, s.sort_at"
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterInfo:
+    """A clusters row."""
+
+    id: int
+    label: str
+    size: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    """A story of a cluster and why it joined (score 0 and no terms: it started the cluster)."""
+
+    story_id: int
+    feed_id: int
+    feed_title: str
+    title: str
+    url: str | None
+    sort_at: datetime
+    score: float
+    terms: tuple[str, ...]
+
+
+class ClusterRepo:
+    """Keeps a `Clusterer` in memory between calls; it is rebuilt from the database when
+    another connection committed or our last write did not stick (a rolled-back ingest)."""
+
+    def __init__(self, db: Database, params: Params | None = None) -> None:
+        self.db = db
+        self.params = params or Params()
+        self._clusterer: Clusterer | None = None
+        self._version = -1
+        self._sentinel: tuple[int, int] | None = None  # (story id, cluster id) written last
+
+    # --- ingest ---------------------------------------------------------------------------
+
+    def assign(self, story_ids: Sequence[int], now: datetime) -> int:
+        """Cluster the given stories (those not clustered yet), oldest first; returns how many.
+
+        Runs inside the caller's transaction when there is one (the poller's per-feed one).
+        `now` is part of the ingest-hook signature; times come from the stories (`sort_at`)."""
+        with write(self.db):
+            clusterer = self._ready()
+            rows: list[tuple[object, ...]] = []
+            for part in chunks(sorted(set(story_ids))):
+                marks = ",".join("?" * len(part))
+                rows.extend(
+                    self.db.conn.execute(
+                        f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.id IN ({marks}) "
+                        "AND s.cluster_id IS NULL",
+                        tuple(part),
+                    )
+                )
+            rows.sort(key=lambda r: (str(r[5]), int(str(r[0]))))
+            self._restore_around(clusterer, rows)
+            self._apply(clusterer, rows)
+        self._version = data_version(self.db)
+        return len(rows)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Forget every cluster and cluster all stories again, oldest first, in batches."""
+        conn = self.db.conn
+        with write(self.db):
+            conn.execute("UPDATE stories SET cluster_id = NULL, cluster_score = NULL, "
+                         "cluster_terms = NULL WHERE cluster_id IS NOT NULL")  # fmt: skip
+            conn.execute("DELETE FROM clusters")
+        self._clusterer, self._sentinel = Clusterer(self.params), None
+        self._version = data_version(self.db)
+        return self._stream(self._clusterer, progress)
+
+    def assign_unclustered(self, progress: Progress | None = None) -> int:
+        """Cluster every story that has no cluster yet (e.g. stored before clustering ran)."""
+        with write(self.db):
+            clusterer = self._ready()
+        return self._stream(clusterer, progress)
+
+    def _stream(self, clusterer: Clusterer, progress: Progress | None) -> int:
+        """Assign unclustered stories oldest first, one short transaction per batch."""
+        conn = self.db.conn
+        total = int(
+            conn.execute("SELECT count(*) FROM stories WHERE cluster_id IS NULL").fetchone()[0]
+        )
+        done, after = 0, ("", 0)
+        if progress is not None:
+            progress(0, total)
+        while True:
+            with write(self.db):
+                rows = conn.execute(
+                    f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.cluster_id IS NULL "
+                    "AND (s.sort_at, s.id) > (?, ?) ORDER BY s.sort_at, s.id LIMIT ?",
+                    (*after, BATCH),
+                ).fetchall()
+                if rows:
+                    self._restore_around(clusterer, rows)
+                    self._apply(clusterer, rows)
+            if not rows:
+                break
+            self._version = data_version(self.db)
+            after = (str(rows[-1][5]), int(rows[-1][0]))
+            done += len(rows)
+            if progress is not None:
+                progress(done, max(total, done))
+        return done
+
+    def _apply(self, clusterer: Clusterer, rows: Sequence[tuple[object, ...]]) -> None:
+        """Assign each row, then write the stories, the touched clusters and any merges."""
+        conn = self.db.conn
+        touched: set[int] = set()
+        for row in rows:
+            story_id = int(str(row[0]))
+            a: Assignment = clusterer.add(_item(row))
+            if a.new:  # the row must exist before stories point at it (foreign key)
+                conn.execute(
+                    "INSERT INTO clusters (id, label, size, first_seen, last_seen) "
+                    "VALUES (?, ?, 0, ?, ?)",
+                    (a.cluster_id, str(row[2] or ""), row[5], row[5]),
+                )
+            for gone in a.merged:
+                conn.execute(
+                    "UPDATE stories SET cluster_id = ? WHERE cluster_id = ?", (a.cluster_id, gone)
+                )
+                conn.execute("DELETE FROM clusters WHERE id = ?", (gone,))
+                touched.discard(gone)
+            conn.execute(
+                "UPDATE stories SET cluster_id = ?, cluster_score = ?, cluster_terms = ? "
+                "WHERE id = ?",
+                (a.cluster_id, a.score, json.dumps(list(a.terms)), story_id),
+            )
+            touched.add(a.cluster_id)
+            self._sentinel = (story_id, a.cluster_id)
+        for cid in sorted(touched):
+            cluster = clusterer.clusters.get(cid)
+            if cluster is not None:
+                self._write_cluster(cluster)
+
+    def _write_cluster(self, cluster: Cluster) -> None:
+        self.db.conn.execute(
+            "UPDATE clusters SET size = (SELECT count(*) FROM stories WHERE cluster_id = ?), "
+            "first_seen = ?, last_seen = ?, state = ? WHERE id = ?",
+            (
+                cluster.id,
+                to_db(cluster.first),
+                to_db(cluster.last),
+                json.dumps(cluster.to_state()),
+                cluster.id,
+            ),
+        )
+
+    # --- the in-memory clusterer ------------------------------------------------------------
+
+    def _ready(self) -> Clusterer:
+        conn = self.db.conn
+        if self._clusterer is not None and data_version(self.db) == self._version:
+            if self._sentinel is None:
+                return self._clusterer
+            row = conn.execute(
+                "SELECT cluster_id FROM stories WHERE id = ?", (self._sentinel[0],)
+            ).fetchone()
+            if row is not None and row[0] == self._sentinel[1]:
+                return self._clusterer
+        return self._load()
+
+    def _load(self) -> Clusterer:
+        """A clusterer with term statistics replayed from recent clustered stories."""
+        conn = self.db.conn
+        clusterer = Clusterer(self.params)
+        recent = conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.cluster_id IS NOT NULL "
+            "ORDER BY s.id DESC LIMIT ?",
+            (REPLAY_LIMIT,),
+        ).fetchall()
+        for row in reversed(recent):
+            clusterer.observe(_item(row))
+        top = conn.execute("SELECT max(id) FROM clusters").fetchone()[0]
+        clusterer.next_id = max(clusterer.next_id, int(top or 0) + 1)
+        self._clusterer, self._sentinel = clusterer, None
+        return clusterer
+
+    def _restore_around(self, clusterer: Clusterer, rows: Sequence[Sequence[object]]) -> None:
+        """Restore the stored clusters active within the window of these stories' times that
+        are not in memory (never loaded, or evicted earlier)."""
+        if not rows:
+            return
+        times = [str(r[5]) for r in rows]
+        window = timedelta(hours=self.params.window_hours)
+        oldest, newest = from_db(min(times)), from_db(max(times))
+        assert oldest is not None and newest is not None
+        conn = self.db.conn
+        missing = [
+            int(cid)
+            for (cid,) in conn.execute(
+                "SELECT id FROM clusters WHERE last_seen >= ? AND first_seen <= ? "
+                "AND state IS NOT NULL",
+                (to_db(oldest - window), to_db(newest + window)),
+            )
+            if int(cid) not in clusterer.clusters
+        ]
+        for part in chunks(missing):
+            marks = ",".join("?" * len(part))
+            for cid, state in conn.execute(
+                f"SELECT id, state FROM clusters WHERE id IN ({marks})", tuple(part)
+            ):
+                clusterer.restore(Cluster.from_state(int(cid), json.loads(str(state))))
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def get(self, cluster_id: int) -> ClusterInfo | None:
+        row = self.db.conn.execute(
+            "SELECT id, label, size, first_seen, last_seen FROM clusters WHERE id = ?",
+            (cluster_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        first, last = from_db(row[3]), from_db(row[4])
+        assert first is not None and last is not None
+        return ClusterInfo(int(row[0]), str(row[1] or ""), int(row[2]), first, last)
+
+    def members(self, cluster_id: int) -> list[ClusterMember]:
+        """The cluster's stories, oldest first, with the score and terms they joined with."""
+        out: list[ClusterMember] = []
+        for r in self.db.conn.execute(
+            "SELECT s.id, s.feed_id, COALESCE(f.title, f.feed_title, f.url), s.title, s.url, "
+            "s.sort_at, s.cluster_score, s.cluster_terms FROM stories s "
+            "JOIN feeds f ON f.id = s.feed_id WHERE s.cluster_id = ? ORDER BY s.sort_at, s.id",
+            (cluster_id,),
+        ):
+            when = from_db(r[5])
+            assert when is not None
+            terms = tuple(str(t) for t in json.loads(r[7] or "[]"))
+            out.append(
+                ClusterMember(
+                    int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], when, float(r[6] or 0), terms
+                )
+            )
+        return out
+
+    def count(self) -> int:
+        return int(self.db.conn.execute("SELECT count(*) FROM clusters").fetchone()[0])
+
+
+def _item(row: Sequence[object]) -> Item:
+    """A story row (`_ITEM_COLUMNS`) as a clusterer item; its feed is its source."""
+    return Item(
+        title=str(row[2] or ""),
+        url=None if row[3] is None else str(row[3]),
+        source=str(row[1]),
+        published=from_db(str(row[5])),
+        summary=str(row[4] or ""),
+    )

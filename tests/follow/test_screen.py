@@ -131,3 +131,19 @@ def test_follow_screen_snapshot(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
+
+
+async def test_screen_opened_on_a_database_path_and_an_unknown_follow(
+    store: Store, ingest: Ingest, now: datetime, db_path: Path
+) -> None:
+    ingest(0, [("DeepSeek one", 1)])
+    store.follows.add("R1", "deepseek", now)
+    app = FollowApp(db_path, "R1", clock=lambda: now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "R1 ─ 1 story · 1 source · 1 new" in header(app)
+    missing = FollowApp(db_path, "nope", clock=lambda: now)
+    async with missing.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "nope ─ no such follow" in header(missing)
+        assert lines(missing) == ["no follow named 'nope'"]

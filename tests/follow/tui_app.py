@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tracker.tui.data import DataSource
+from tracker.tui.data import Clock, DataSource
 from tracker.tui.screens.follow import FollowScreen
 from tracker.tui.widgets.timeline import TimelineChart
 
 
 class FollowApp(App[None]):
-    def __init__(self, data: DataSource, name: str) -> None:
+    def __init__(self, data: DataSource | Path, name: str, clock: Clock | None = None) -> None:
         super().__init__()
         self.data = data
         self.follow_name = name
+        self.clock = clock
         self.opened: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield Static("main")
 
     def on_mount(self) -> None:
-        self.push_screen(FollowScreen(self.data, self.follow_name))
+        self.push_screen(FollowScreen(self.data, self.follow_name, clock=self.clock))
 
     def on_follow_screen_open_story(self, message: FollowScreen.OpenStory) -> None:
         self.opened.append(message.story_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar, Protocol
 
 from rich.text import Text
@@ -18,11 +19,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from tracker.follow import Dossier, Row
 from tracker.follow_render import header_parts, stories, when
 from tracker.store import Store
 from tracker.textclean import clean_line
+from tracker.timeutil import utcnow
+from tracker.tui.data import DataSource
 from tracker.tui.widgets.timeline import TimelineChart
 
 NARROW = 100  # below this width the sources table sits above the stories
@@ -37,7 +41,11 @@ class FollowData(Protocol):
 
 
 class FollowScreen(Screen[None]):
-    """One follow. `FollowScreen(data_source, "DeepSeek R1 launch")`; posts `OpenStory`."""
+    """One follow: `FollowScreen(data_source, "DeepSeek R1 launch")`.
+
+    Posts `FollowScreen.OpenStory` for the app to show a story in its reader; `reload()`
+    refreshes it (e.g. after a poll); esc/q dismiss it.
+    """
 
     DEFAULT_CSS = """
     FollowScreen #follow-header { height: auto; background: $panel; padding: 0 1; }
@@ -71,8 +79,18 @@ class FollowScreen(Screen[None]):
             super().__init__()
             self.dossier = dossier
 
-    def __init__(self, data: FollowData, follow_name: str) -> None:
+    def __init__(
+        self,
+        data: FollowData | str | Path,
+        follow_name: str,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`data`: the app's data source (preferred), or a database path to open one on."""
         super().__init__()
+        self._owned: DataSource | None = None
+        if isinstance(data, str | Path):
+            data = self._owned = DataSource(data, clock or utcnow)
         self.data = data
         self.follow_name = follow_name
         self.dossier: Dossier | None = None
@@ -95,12 +113,16 @@ class FollowScreen(Screen[None]):
         self.query_one("#follow-list", OptionList).focus()
         self.reload()
 
+    def on_unmount(self) -> None:
+        if self._owned is not None:
+            self._owned.close()
+
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
 
     # --- data (thread workers) ----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="follow-load")
+    @work(thread=True, exclusive=True, group="follow-load", exit_on_error=False)
     def reload(self) -> None:
         """Load the dossier; the first load is the visit (marks the follow opened)."""
         with self.data.store() as store:
@@ -113,7 +135,7 @@ class FollowScreen(Screen[None]):
             dossier = store.follows.dossier(self.follow_name, self._since)
         self.post_message(self.Loaded(dossier))
 
-    @work(thread=True, group="follow-write")
+    @work(thread=True, group="follow-write", exit_on_error=False)
     def _mark(self, how: str, story_ids: tuple[int, ...]) -> None:
         with self.data.store() as store:
             follow = store.follows.get(self.follow_name)
@@ -123,6 +145,12 @@ class FollowScreen(Screen[None]):
             mark(follow.id, list(story_ids), self.data.clock())
         self.app.call_from_thread(self.reload)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Database errors in this screen's workers, in one place: said, never fatal."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.group.startswith("follow-"):
+            self.notify(f"{type(worker.error).__name__}: {worker.error}", severity="error")
+
     # --- showing it ---------------------------------------------------------------------------
 
     @on(Loaded)
@@ -131,6 +159,9 @@ class FollowScreen(Screen[None]):
         header = self.query_one("#follow-header", Static)
         if dossier is None:
             header.update(Content(f"{self.follow_name} ─ no such follow"))
+            options = self.query_one("#follow-list", OptionList)
+            options.clear_options()
+            options.add_option(Option(Text(f"no follow named {self.follow_name!r}"), disabled=True))
             return
         header.update(Content(f"{dossier.follow.name} ─ " + " · ".join(header_parts(dossier))))
         start = dossier.timeline[0].day if dossier.timeline else None

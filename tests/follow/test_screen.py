@@ -13,6 +13,7 @@ from tests.follow.conftest import Ingest
 from tests.follow.tui_app import ChartApp, FollowApp
 from tracker.store import Store
 from tracker.tui.data import DataSource
+from tracker.tui.messages import DataChanged
 from tracker.tui.screens.follow import FollowScreen
 from tracker.tui.widgets.timeline import TimelineChart
 
@@ -88,8 +89,6 @@ async def test_keys_pin_exclude_open_and_back(
     app = FollowApp(DataSource(db_path, clock=lambda: now), "R1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        assert app.opened == [ids[1]]  # the newest story is highlighted first
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("j", "j")  # over the next day's heading; no wrapping at the end
@@ -102,6 +101,18 @@ async def test_keys_pin_exclude_open_and_back(
         assert [line for line in lines(app) if "DeepSeek" in line] == [
             "●◆ 12:00 DeepSeek two  Wire"
         ]
+        # a poll (another connection) commits a new story: DataChanged refreshes the screen
+        (three,) = ingest(1, [("DeepSeek three", 0)])
+        app.screen.post_message(DataChanged())
+        await settle(pilot)
+        assert any("DeepSeek three" in line for line in lines(app))
+        await pilot.press("k", "k", "k")  # back to the top, never wrapping
+        await pilot.press("enter")  # dismisses with the story for the reader
+        await pilot.pause()
+        assert app.opened == [three] and not isinstance(app.screen, FollowScreen)
+    app = FollowApp(DataSource(db_path, clock=lambda: now), "R1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FollowScreen)

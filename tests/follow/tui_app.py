@@ -25,10 +25,11 @@ class FollowApp(App[None]):
         yield Static("main")
 
     def on_mount(self) -> None:
-        self.push_screen(FollowScreen(self.data, self.follow_name, clock=self.clock))
+        self.push_screen(FollowScreen(self.data, self.follow_name, clock=self.clock), self.done)
 
-    def on_follow_screen_open_story(self, message: FollowScreen.OpenStory) -> None:
-        self.opened.append(message.story_id)
+    def done(self, story_id: int | None) -> None:
+        if story_id is not None:
+            self.opened.append(story_id)
 
 
 # A launch that builds over a week, peaks, then tails off (zero days included).

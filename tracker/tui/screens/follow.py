@@ -27,6 +27,7 @@ from tracker.store import Store
 from tracker.textclean import clean_line
 from tracker.timeutil import utcnow
 from tracker.tui.data import DataSource
+from tracker.tui.messages import DataChanged
 from tracker.tui.widgets.timeline import TimelineChart
 
 NARROW = 100  # below this width the sources table sits above the stories
@@ -40,11 +41,11 @@ class FollowData(Protocol):
     def store(self) -> AbstractContextManager[Store]: ...
 
 
-class FollowScreen(Screen[None]):
-    """One follow: `FollowScreen(data_source, "DeepSeek R1 launch")`.
+class FollowScreen(Screen[int | None]):
+    """One follow: `push_screen(FollowScreen(data_source, "DeepSeek R1 launch"), callback)`.
 
-    Posts `FollowScreen.OpenStory` for the app to show a story in its reader; `reload()`
-    refreshes it (e.g. after a poll); esc/q dismiss it.
+    enter dismisses it with the highlighted story's id (the callback opens it in the reader);
+    esc/q dismiss it with None. A `DataChanged` message (or `reload()`) refreshes it.
     """
 
     DEFAULT_CSS = """
@@ -65,14 +66,6 @@ class FollowScreen(Screen[None]):
         Binding("j", "move(1)", "down", show=False),
         Binding("k", "move(-1)", "up", show=False),
     ]
-
-    class OpenStory(Message):
-        """Open `story_id` in the reader (`story_ids`: every story the row stands for)."""
-
-        def __init__(self, story_id: int, story_ids: tuple[int, ...]) -> None:
-            super().__init__()
-            self.story_id = story_id
-            self.story_ids = story_ids
 
     class Loaded(Message):
         def __init__(self, dossier: Dossier | None) -> None:
@@ -144,6 +137,10 @@ class FollowScreen(Screen[None]):
             mark = store.follows.pin if how == "pin" else store.follows.exclude
             mark(follow.id, list(story_ids), self.data.clock())
         self.app.call_from_thread(self.reload)
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Another connection (a poll) committed: show what changed."""
+        self.reload()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Database errors in this screen's workers, in one place: said, never fatal."""
@@ -224,7 +221,7 @@ class FollowScreen(Screen[None]):
     def action_open(self) -> None:
         row = self.current_row()
         if row is not None:
-            self.post_message(self.OpenStory(row.story.id, row.story_ids))
+            self.dismiss(row.story.id)
 
     @on(OptionList.OptionSelected, "#follow-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -53,15 +53,17 @@ def export(words: tuple[str, ...], fmt: str | None, output: Path | None) -> None
         export_opml(ctx, output)
         return
     query = " ".join(words).strip() or DEFAULT_QUERY
+    now = utcnow()
     try:
-        check_query(query)
+        check_query(query, now)
     except BadQuery as exc:
         raise UsageProblem(f"bad query: {exc}") from None
     store = ctx.store()
-    now = utcnow()
     count = write_output(
         output,
-        lambda out: write_stories(fmt, stories_matching(store, query), out, query=query, now=now),
+        lambda out: write_stories(
+            fmt, stories_matching(store, query, now), out, query=query, now=now
+        ),
     )
     _report(output, count)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from datetime import datetime
 
 from tracker.models import Story
-from tracker.query import QueryError, parse
+from tracker.query import Query, QueryError, parse
 from tracker.store import Store
 
 DEFAULT_QUERY = "is:tagged"
@@ -16,18 +16,15 @@ class BadQuery(ValueError):
     """A malformed query; `str()` names the position and what was expected."""
 
 
-def check_query(query: str) -> None:
-    """Raise `BadQuery` before any export file is opened."""
+def check_query(query: str, now: datetime | None = None) -> Query:
+    """The parsed query, or `BadQuery` (raised before any export file is opened)."""
     try:
-        parse(query)
+        return parse(query, now=now)
     except QueryError as exc:
         raise BadQuery(str(exc)) from None
 
 
-def stories_matching(store: Store, query: str) -> Iterator[Story]:
-    """Stories matching `query` in the query's order, streamed in constant memory."""
-    check_query(query)
-    search: Any = getattr(store, "search", None)  # tracker/store/search.py, being written
-    if search is None:
-        raise RuntimeError("story search is not available yet")
-    yield from search.iter(query)
+def stories_matching(store: Store, query: str, now: datetime | None = None) -> Iterator[Story]:
+    """Stories matching `query` in its date order (newest first unless `sort:old`), a page at a
+    time: memory stays constant however many match. Relative dates are fixed at `now`."""
+    yield from store.search.iter(check_query(query, now), now=now)

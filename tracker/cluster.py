@@ -137,7 +137,8 @@ class Clusterer:
         self.clusters: dict[int, Cluster] = {}
         self.next_id = next_id
         self._index: dict[str, set[int]] = {}
-        self._norms: dict[int, tuple[int, float]] = {}  # id -> (docs when computed, norm)
+        # id -> [docs at the last full computation, S0, S1, S2]: see `_norm`
+        self._norms: dict[int, list[float]] = {}
         self._horizon: datetime | None = None
         self._since_evict = 0
 
@@ -273,15 +274,26 @@ class Clusterer:
         return dot / self._norm(cluster)
 
     def _norm(self, cluster: Cluster) -> float:
-        """|sum of members under current IDF|, recomputed when the IDF has drifted (2%)."""
+        """|sum of members under the current IDF|, cheaply.
+
+        idf(t) = L + l(t) with L = log(docs + 1) shared by all terms and l(t) = 1 - log(df + 1),
+        so |c * idf|^2 = S2 + 2 L S1 + L^2 S0 with S_k = sum c^2 l^k: growth of `docs` costs
+        nothing, joins update the sums for their own terms, and the sums are recomputed in full
+        once `docs` grew by a quarter (other terms' df drift)."""
         docs = self.vocab.docs
-        cached = self._norms.get(cluster.id)
-        if cached is not None and docs <= cached[0] * 1.02:
-            return math.sqrt(cached[1]) or 1.0
-        idf = self.vocab.idf
-        norm2 = sum((c * idf(t)) ** 2 for t, c in cluster.total.items())
-        self._norms[cluster.id] = (docs, norm2)
-        return math.sqrt(norm2) or 1.0
+        sums = self._norms.get(cluster.id)
+        if sums is None or docs > sums[0] * 1.25:
+            df = self.vocab.df
+            s0 = s1 = s2 = 0.0
+            for term, c in cluster.total.items():
+                c2, low = c * c, 1.0 - math.log(df.get(term, 0) + 1)
+                s0 += c2
+                s1 += c2 * low
+                s2 += c2 * low * low
+            sums = self._norms[cluster.id] = [float(docs), s0, s1, s2]
+        big = math.log(docs + 1)
+        norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
+        return math.sqrt(norm2) if norm2 > 1e-12 else 1.0
 
     def _candidates(self, vec: dict[str, float], when: datetime | None) -> Iterable[Cluster]:
         df, index = self.vocab.df, self._index
@@ -302,8 +314,8 @@ class Clusterer:
     def _join(
         self, cluster: Cluster, vec: dict[str, float], idfs: dict[str, float], item: Item
     ) -> None:
-        total = cluster.total
-        grow = 0.0  # change of the squared norm, kept up to date between recomputations
+        total, df = cluster.total, self.vocab.df
+        sums = self._norms.get(cluster.id)
         for term, w in vec.items():
             old = total.get(term)
             if old is None:
@@ -311,10 +323,11 @@ class Clusterer:
                 old = 0.0
             new = old + w / idfs[term]
             total[term] = new
-            grow += (new * new - old * old) * idfs[term] ** 2
-        cached = self._norms.get(cluster.id)
-        if cached is not None:
-            self._norms[cluster.id] = (cached[0], cached[1] + grow)
+            if sums is not None:
+                grow, low = new * new - old * old, 1.0 - math.log(df.get(term, 0) + 1)
+                sums[1] += grow
+                sums[2] += grow * low
+                sums[3] += grow * low * low
         cluster.size += 1
         if item.source:
             cluster.sources[item.source] = cluster.sources.get(item.source, 0) + 1

@@ -73,7 +73,7 @@ def test_dev_set_reaches_the_target() -> None:
     ev = load_eval()
     rows = ev.read_rows(dev)
     random.Random(13).shuffle(rows)
-    pred, per_s = ev.run(rows, ev.parse_params([]))
-    _, _, f1 = ev.bcubed([row.story for row in rows], pred)
+    result = ev.run(rows, ev.parse_params([]))
+    _, _, f1 = ev.bcubed([row.story for row in rows], result.pred)
     assert f1 >= 0.80
-    assert per_s >= 1000  # the target is 2,000/s on an idle core; CI machines are busier
+    assert result.per_s >= 2000  # CPU time of one core

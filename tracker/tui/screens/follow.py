@@ -60,7 +60,7 @@ class FollowScreen(Screen[int | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "back"),
-        Binding("enter", "open", "open"),
+        Binding("enter", "open", "open", priority=True),
         Binding("p", "pin", "pin"),
         Binding("x", "exclude", "exclude"),
         Binding("j", "move(1)", "down", show=False),

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from tests.export.conftest import BLOG, HOSTILE, WIRE, all_stories, expected_title
 from tracker.export import FIELDS, STORY_FORMATS, ExportError, write_stories
 from tracker.export.records import web_link
+from tracker.export.writers import md_escape
 from tracker.models import Story
 from tracker.store import Store
 
@@ -220,3 +221,11 @@ def test_links_are_web_only_and_percent_encoded() -> None:
     assert web_link("https://a.example/ünï") == "https://a.example/ünï"  # an IRI as it is
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "", None):
         assert web_link(bad) is None
+
+
+def test_markdown_escapes_what_would_start_a_block() -> None:
+    md = MarkdownIt("commonmark")
+    for text in ("# not a heading", "- not a list", "1. not a list", "+ nor this", "=== no"):
+        html = md.render(md_escape(text))
+        assert html == f"<p>{text}</p>\n", (text, html)
+    assert md_escape("mid-line #tag stays") == "mid-line #tag stays"

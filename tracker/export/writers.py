@@ -70,17 +70,18 @@ def write_csv(stories: Iterable[Story], out: TextIO) -> int:
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the ones
 # that can start markup inside a line (emphasis, links, code, HTML, entities, tables, strikes).
-_MD_INLINE = re.compile(r"([\\`*_\[\]{}<>()#!|~&$\"])")
-_MD_LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
+# `#` only matters at the start of a line (a heading), so `#tag` stays readable mid-line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]{}<>()!|~&$\"])")
+_MD_LINE_START = re.compile(r"^(?:([-+=#])|(\d+)([.)]))")
 _SUMMARY_CHARS = 280
 
 
 def md_escape(text: str) -> str:
     """One line of plain text that CommonMark renders as exactly that text."""
     line = _MD_INLINE.sub(r"\\\1", clean_line(text))
-    if not line or (line[0] not in "-+=" and not line[0].isdigit()):
+    if not line or (line[0] not in "-+=#" and not line[0].isdigit()):
         return line
-    # A line opening with `-`, `+`, `=` or `1.` would become a list or a heading underline.
+    # A line opening with `-`, `+`, `=`, `#` or `1.` would become a list or a heading.
     return _MD_LINE_START.sub(
         lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", line
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import click
 
@@ -120,7 +121,8 @@ def show(name: str, fmt: str) -> None:
     elif fmt == "md":
         click.echo(to_markdown(dossier), nl=False)
     else:
-        click.echo(to_text(dossier), nl=False)
+        width = min(160, max(60, shutil.get_terminal_size((80, 24)).columns))
+        click.echo(to_text(dossier, width), nl=False)
         store.follows.mark_opened(follow.id, utcnow())
 
 

@@ -13,7 +13,7 @@ from xml.parsers import expat
 
 from tracker.config import TAG_NAME, check_url
 from tracker.config_edit import add_feeds
-from tracker.export.atom import esc
+from tracker.export.records import esc
 from tracker.models import Feed
 from tracker.textclean import clean_line
 

@@ -7,23 +7,11 @@ from datetime import datetime
 from typing import TextIO
 
 from tracker import __version__
-from tracker.export.records import entry_id, feed_id, story_record, web_link, xml_safe
+from tracker.export.records import entry_id, esc, feed_id, story_record, web_link, xml_safe
 from tracker.models import Story
 from tracker.timeutil import iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-
-
-def esc(text: str | None) -> str:
-    """Text content or attribute value: illegal characters dropped, markup characters escaped
-    (`>` too, so `]]>` can never appear)."""
-    return (
-        xml_safe(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
 
 
 def _entry(story: Story) -> str:

@@ -63,6 +63,18 @@ def xml_safe(text: str | None) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def esc(text: str | None) -> str:
+    """XML text content or attribute value: illegal characters dropped, markup characters
+    escaped (`>` too, so `]]>` can never appear)."""
+    return (
+        xml_safe(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
 def web_link(url: str | None) -> str | None:
     """An http(s) URL made safe to write as a link (`<`, `>`, quotes, spaces … percent-encoded);
     None for any other scheme (`javascript:`, `file:`, …) so exports never link to one."""

@@ -82,7 +82,10 @@ class PromptDialog(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        self.accept(event.value)
+
+    def accept(self, value: str) -> None:
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -100,14 +103,13 @@ class TagDialog(PromptDialog):
             hint=("has: " + " ".join(current)) if current else "no tags yet",
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        _, _, bad = parse_tags(event.value)
+    def accept(self, value: str) -> None:
+        _, _, bad = parse_tags(value)
         if bad:
             hint = self.query_one("#prompt-hint", Label)
             hint.update(Content(f"not a tag name: {' '.join(bad)} (letters, digits, _ . -)"))
             return
-        self.dismiss(event.value)
+        self.dismiss(value)
 
 
 class ConfirmDialog(ModalScreen[bool]):

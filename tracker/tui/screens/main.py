@@ -31,6 +31,7 @@ RELOCATE_LIMIT = 5000  # after a change, look this far for the story under the c
 
 
 class MainScreen(StoryActions, Screen[None]):
+    AUTO_FOCUS = "#stories"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "filter", key_display="/"),
         Binding("t", "tag", "tag"),

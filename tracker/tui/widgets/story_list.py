@@ -98,7 +98,7 @@ class StoryList(ScrollView, can_focus=True):
         self.clock = clock
         self.generation = 0
         self.total = 0
-        self.loading = True
+        self.waiting = True
         self._pages: OrderedDict[int, list[ListRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._announced: int | None = None
@@ -110,7 +110,7 @@ class StoryList(ScrollView, can_focus=True):
         self.generation = generation
         self._pages.clear()
         self._pending.clear()
-        self.loading = True
+        self.waiting = True
         self.total = 0
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -129,7 +129,7 @@ class StoryList(ScrollView, can_focus=True):
         self._pages.clear()
         for start, rows in sorted(pages.items()):
             self._pages[start // PAGE] = rows
-        self.loading = False
+        self.waiting = False
         if total is not None:
             self.total = total
         else:
@@ -150,7 +150,7 @@ class StoryList(ScrollView, can_focus=True):
         self._pages.move_to_end(page)
         while len(self._pages) > KEEP_PAGES:
             self._pages.popitem(last=False)
-        self.loading = False
+        self.waiting = False
         extent = start + len(rows) + (1 if more else 0)
         if extent > self.total and (self.total == 0 or not more):
             self.total = extent
@@ -259,8 +259,8 @@ class StoryList(ScrollView, can_focus=True):
         cursor = index == self.cursor
         base = self.get_visual_style("story-list--cursor") if cursor else self.get_visual_style()
         if index >= self.total:
-            text = Content("loading…" if self.loading and index == 0 else "")
-            if not self.loading and self.total == 0 and index == 0:
+            text = Content("loading…" if self.waiting and index == 0 else "")
+            if not self.waiting and self.total == 0 and index == 0:
                 text = Content("no stories match")
             return Strip(text.truncate(width, pad=True).render_segments(base), width)
         row = self.row_at(index)
@@ -285,16 +285,23 @@ class StoryList(ScrollView, can_focus=True):
             "story-list--unread" if not row.read else "story-list--read", partial=True
         )
         tail = Content(f" +{row.sources}" if row.sources else "")
-        tags = " ".join(row.tags)
         room = width - 2 - 8 - feed_width - 1 - tail.cell_length
-        title = Content(row.title)
-        if tags and title.cell_length + 2 + len(tags) <= room:
-            middle = Content.assemble(
-                (row.title, title_style), "  ", (tags, style("story-list--tags", partial=True))
+        tags = " ".join(row.tags)
+        tag_room = min(len(tags), max(room - Content(row.title).cell_length - 2, 0))
+        tag_room = tag_room if tag_room >= 6 or tag_room == len(tags) else 0
+        title_room = max(room - (tag_room + 2 if tag_room else 0), 0)
+        middle = Content.assemble((row.title, title_style)).truncate(
+            title_room, ellipsis=True, pad=True
+        )
+        if tag_room:
+            tag_text = (
+                Content(tags)
+                .truncate(tag_room, ellipsis=True)
+                .pad_left(tag_room - min(len(tags), tag_room))
             )
-        else:
-            middle = Content.assemble((row.title, title_style))
-        middle = middle.truncate(max(room, 0), ellipsis=True, pad=True)
+            middle = Content.assemble(
+                middle, "  ", tag_text.stylize(style("story-list--tags", partial=True))
+            )
         return Content.assemble(
             mark,
             (row_date(row.sort_at, self.clock()).ljust(8), style("story-list--meta", partial=True)),

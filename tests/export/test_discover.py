@@ -4,6 +4,13 @@ relative hrefs and `<base>`, pages with none, and `tracker feeds add` choosing a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,3 +144,28 @@ def test_feeds_add_a_page_without_feeds_fails_and_no_discover_skips_fetching(
     assert server.hits["/none.html"] == 0
     assert listed(tmp_path) == [server.url("/none.html")]
     assert (tmp_path / "feeds.toml").read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def test_feeds_add_asks_which_one_on_a_terminal(server: FeedServer, tmp_path: Path) -> None:
+    """Run the real command on a pseudo-terminal and answer its question with `2`."""
+    config = tmp_path / "feeds.toml"
+    config.write_text("", encoding="utf-8")
+    primary, secondary = pty.openpty()
+    args = ["--db", str(tmp_path / "t.db"), "--config", str(config)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args, "feeds", "add", server.url("/news/index.html")],
+        stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True,
+    )  # fmt: skip
+    os.close(secondary)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"Add which one" not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([primary], [], [], 1)
+        if ready:
+            seen += os.read(primary, 4096)
+    assert b"links to 3 feeds" in seen and b"2. Atom" in seen
+    os.write(primary, b"2\n")
+    assert proc.wait(30) == 0
+    with contextlib.suppress(OSError):
+        os.close(primary)
+    assert listed(tmp_path) == [server.url("/atom.xml")]

@@ -140,7 +140,6 @@ class Clusterer:
         # id -> [docs at the last full computation, S0, S1, S2]: see `_norm`
         self._norms: dict[int, list[float]] = {}
         self._horizon: datetime | None = None
-        self._since_evict = 0
 
     # --- features ---------------------------------------------------------------------------
 
@@ -340,9 +339,6 @@ class Clusterer:
         if len(total) > self.params.max_centroid_terms:
             self._prune(cluster)
             self._norms.pop(cluster.id, None)
-        self._since_evict += 1
-        if self._since_evict >= 1000:
-            self.evict()
 
     def _prune(self, cluster: Cluster) -> None:
         keep = sorted(cluster.total.items(), key=lambda tw: tw[1], reverse=True)
@@ -364,8 +360,11 @@ class Clusterer:
             self._horizon = cluster.last
 
     def evict(self) -> list[Cluster]:
-        """Forget clusters idle for longer than the window before the newest item seen."""
-        self._since_evict = 0
+        """Forget clusters idle for longer than the window before the newest item seen.
+
+        Never automatic: in a stream that is not in time order (a shuffled benchmark, a feed
+        back-filling old entries) an evicted cluster could still be wanted. The store evicts
+        after each batch, since it restores clusters around older stories from the database."""
         if self._horizon is None:
             return []
         window = self.params.window_hours * 3600.0

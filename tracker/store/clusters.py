@@ -157,6 +157,7 @@ class ClusterRepo:
             cluster = clusterer.clusters.get(cid)
             if cluster is not None:
                 self._write_cluster(cluster)
+        clusterer.evict()  # their state is saved; `_restore_around` brings them back
 
     def _write_cluster(self, cluster: Cluster) -> None:
         self.db.conn.execute(

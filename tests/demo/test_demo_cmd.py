@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import errno
+import html
 import json
+import re
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 
 from tracker.cli import run
 from tracker.config import load_config
+from tracker.demo.build_samples import SOURCE_DIR, Item, load_outlet
 from tracker.store import Store
 
 FEED_TAGS = {  # tags from demo.toml: stories per tag, from the sample files' entry counts
@@ -28,6 +32,28 @@ FEED_TAGS = {  # tags from demo.toml: stories per tag, from the sample files' en
     "chips": 15,
     "privacy": 12,
 }
+
+
+# The demo.toml rules, restated as regular expressions over the stories' text: an oracle for
+# rules (FTS words and phrases) applied at ingest.
+RULES = {
+    "deepseek": r"\b(deepseek|r1)\b",
+    "nvidia": r"\b(nvidia|h20|h100|blackwell)\b",
+    "export-controls": r"\bexport controls?\b|\bentity list\b|\bdiffusion rule\b",
+    "openai": r"\b(openai|chatgpt|altman)\b",
+}
+
+
+def _stories() -> list[Item]:
+    return [item for path in SOURCE_DIR.glob("*.toml") for item in load_outlet(path).items]
+
+
+def _text(item: Item) -> str:
+    return item.title + " " + html.unescape(re.sub(r"<[^>]+>", " ", item.html))
+
+
+def _matching(pattern: str) -> list[Item]:
+    return [item for item in _stories() if re.search(pattern, _text(item), re.I)]
 
 
 @pytest.fixture
@@ -61,8 +87,22 @@ def test_demo_builds_the_expected_database_offline(
     for tag, stories in FEED_TAGS.items():
         assert counts["tags"][tag] >= stories, tag  # rules may add the same tag to more stories
     assert counts["tags"]["wire"] == 20
-    assert set(counts["follows"]) == {"DeepSeek R1 launch", "Export controls"}
-    assert counts["follows"]["DeepSeek R1 launch"] >= 10
+    for tag, pattern in RULES.items():
+        assert counts["tags"][tag] == len(_matching(pattern)), tag
+    assert counts["tags"]["export-controls"] >= 15
+
+    launch = [
+        item
+        for item in _matching(r"\bdeepseek\b")
+        if re.search(r"\b(r1|reasoning)\b", _text(item), re.I)
+        and datetime(2025, 1, 20, tzinfo=UTC) <= item.date < datetime(2025, 3, 1, tzinfo=UTC)
+    ]
+    assert counts["follows"] == {
+        "DeepSeek R1 launch": len(launch),
+        "Export controls": counts["tags"]["export-controls"],  # its query is +export-controls
+    }
+    assert len(launch) >= 25
+    assert 30 <= counts["clusters"] <= 120  # coverage of one event by several outlets is grouped
     assert (tmp_path / "demo-feeds.toml").read_text().count("http://127.0.0.1:") == 11
 
     with Store.open(db) as store:

@@ -64,12 +64,11 @@ def _report(db_path: Path, counts: DemoCounts, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"db": str(db_path), **counts.to_json()}, ensure_ascii=False))
         return
-    clusters = "n/a" if counts.clusters is None else str(counts.clusters)
     click.echo(f"demo database: {db_path}")
     click.echo(f"demo config:   {config_path_for(db_path)}")
     click.echo(
         f"{counts.feeds} feeds ({counts.failing} failing) · {counts.stories} stories · "
-        f"{len(counts.tags)} tags · {len(counts.follows)} follows · {clusters} clusters · "
+        f"{len(counts.tags)} tags · {len(counts.follows)} follows · {counts.clusters} clusters · "
         f"polled in {counts.seconds:.1f}s"
     )
     for name, stories in counts.follows.items():

@@ -30,7 +30,7 @@ class DemoCounts:
     unread: int
     tags: dict[str, int] = field(default_factory=dict)
     follows: dict[str, int] = field(default_factory=dict)
-    clusters: int | None = None  # groups of 2+ stories; None when clustering is unavailable
+    clusters: int = 0
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, object]:
@@ -103,7 +103,7 @@ def count(db_path: Path, summary: PollSummary | None = None) -> DemoCounts:
         stories, unread = store.stories.totals()
         tags = {tag: n for tag, n, _unread in store.tags.counts()}
         follows = {f.name: f.story_count for f in store.follows.all(counts=True)}
-        clusters = _cluster_count(store)
+        clusters = store.clusters.count()
     return DemoCounts(
         feeds=len(feeds),
         failing=sum(1 for feed in feeds if feed.last_error),
@@ -114,12 +114,6 @@ def count(db_path: Path, summary: PollSummary | None = None) -> DemoCounts:
         clusters=clusters,
         seconds=summary.seconds if summary else 0.0,
     )
-
-
-def _cluster_count(store: Store) -> int | None:
-    clusters = getattr(store, "clusters", None)
-    counter = getattr(clusters, "multi_story_count", None)
-    return int(counter()) if callable(counter) else None
 
 
 def build_demo(

@@ -25,6 +25,9 @@ def from_db(value: str | None) -> datetime | None:
     """The inverse of `to_db`."""
     if not value:
         return None
+    if len(value) == 20 and value[10] == "T" and value[19] == "Z":
+        # fromisoformat is ~6x faster than strptime: it matters for thousands of rows.
+        return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
     return datetime.strptime(value, DB_FORMAT).replace(tzinfo=UTC)
 
 

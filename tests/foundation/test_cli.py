@@ -50,13 +50,23 @@ def test_feeds_add_list_remove_keep_comments(
     tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
-        cli(tmp_path, config, "feeds", "add", "https://desk.example/feed", "--tag", "markets") == 0
+        cli(
+            tmp_path,
+            config,
+            "feeds",
+            "add",
+            "--no-discover",
+            "https://desk.example/feed",
+            "--tag",
+            "markets",
+        )
+        == 0
     )
     text = config.read_text()
     assert "# my feeds: this comment must survive edits" in text
     assert "# the wire" in text
     assert text.index("wire.example") < text.index("desk.example")
-    assert cli(tmp_path, config, "feeds", "add", "https://desk.example/feed") == 0
+    assert cli(tmp_path, config, "feeds", "add", "--no-discover", "https://desk.example/feed") == 0
     assert "already listed" in capsys.readouterr().out
     assert cli(tmp_path, config, "feeds", "list", "--json") == 0
     listed = json.loads(capsys.readouterr().out)

@@ -359,16 +359,22 @@ class Clusterer:
         if cluster.last is not None and (self._horizon is None or cluster.last > self._horizon):
             self._horizon = cluster.last
 
-    def evict(self) -> list[Cluster]:
-        """Forget clusters idle for longer than the window before the newest item seen.
+    @property
+    def horizon(self) -> datetime | None:
+        """The newest item time seen (or restored)."""
+        return self._horizon
+
+    def evict(self, idle_hours: float | None = None) -> list[Cluster]:
+        """Forget clusters idle for longer than `idle_hours` (default: the window) before the
+        newest item seen.
 
         Never automatic: in a stream that is not in time order (a shuffled benchmark, a feed
         back-filling old entries) an evicted cluster could still be wanted. The store evicts
         after each batch, since it restores clusters around older stories from the database."""
         if self._horizon is None:
             return []
-        window = self.params.window_hours * 3600.0
-        gone = [c for c in self.clusters.values() if _gap(c, self._horizon) > window]
+        idle = (self.params.window_hours if idle_hours is None else idle_hours) * 3600.0
+        gone = [c for c in self.clusters.values() if _gap(c, self._horizon) > idle]
         for cluster in gone:
             self._forget(cluster)
         return gone

@@ -162,3 +162,19 @@ def test_clusters_idle_beyond_the_window_are_not_joined(store: Store, now: datet
     # an old story arriving late still finds the cluster of its own time
     late = ingest(store, 2, [EBAY[2]], now, published=now - timedelta(days=10, hours=-1))
     assert cluster_of(store, late[0]) == cluster_of(store, old[0])
+
+
+def test_stored_clusters_are_looked_up_once_per_time_range(store: Store, now: datetime) -> None:
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    try:
+        ingest(store, 0, [EBAY[0]], now)
+        ingest(store, 1, [EBAY[1]], now - timedelta(minutes=30))
+        ingest(store, 2, [EBAY[2]], now + timedelta(hours=1))
+        ingest(store, 3, [COMET], now - timedelta(days=20))  # a back-filled old entry
+    finally:
+        store.db.conn.set_trace_callback(None)
+    lookups = [s for s in statements if s.startswith("SELECT id FROM clusters WHERE last_seen")]
+    # the first lookup covers a window around the first feed's stories, so the next two feeds
+    # need none; the old entry needs its own
+    assert len(lookups) == 2

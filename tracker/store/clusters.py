@@ -56,6 +56,8 @@ class ClusterRepo:
         self._clusterer: Clusterer | None = None
         self._version = -1
         self._sentinel: tuple[int, int] | None = None  # (story id, cluster id) written last
+        # story times for which every stored cluster that could be a candidate is in memory
+        self._covered: tuple[datetime, datetime] | None = None
 
     # --- ingest ---------------------------------------------------------------------------
 
@@ -89,7 +91,7 @@ class ClusterRepo:
             conn.execute("UPDATE stories SET cluster_id = NULL, cluster_score = NULL, "
                          "cluster_terms = NULL WHERE cluster_id IS NOT NULL")  # fmt: skip
             conn.execute("DELETE FROM clusters")
-        self._clusterer, self._sentinel = Clusterer(self.params), None
+        self._clusterer, self._sentinel, self._covered = Clusterer(self.params), None, None
         self._version = data_version(self.db)
         return self._stream(self._clusterer, progress)
 
@@ -157,7 +159,13 @@ class ClusterRepo:
             cluster = clusterer.clusters.get(cid)
             if cluster is not None:
                 self._write_cluster(cluster)
-        clusterer.evict()  # their state is saved; `_restore_around` brings them back
+        # Saved already; `_restore_around` brings them back for older stories. Idle clusters
+        # stay twice the window, so stories up to a window older than the newest stay covered.
+        window = self.params.window_hours
+        clusterer.evict(2 * window)
+        if self._covered is not None and clusterer.horizon is not None:
+            low = max(self._covered[0], clusterer.horizon - timedelta(hours=window))
+            self._covered = (low, self._covered[1]) if low <= self._covered[1] else None
 
     def _write_cluster(self, cluster: Cluster) -> None:
         self.db.conn.execute(
@@ -199,7 +207,7 @@ class ClusterRepo:
             clusterer.observe(_item(row))
         top = conn.execute("SELECT max(id) FROM clusters").fetchone()[0]
         clusterer.next_id = max(clusterer.next_id, int(top or 0) + 1)
-        self._clusterer, self._sentinel = clusterer, None
+        self._clusterer, self._sentinel, self._covered = clusterer, None, None
         return clusterer
 
     def _restore_around(self, clusterer: Clusterer, rows: Sequence[Sequence[object]]) -> None:
@@ -211,13 +219,23 @@ class ClusterRepo:
         window = timedelta(hours=self.params.window_hours)
         oldest, newest = from_db(min(times)), from_db(max(times))
         assert oldest is not None and newest is not None
+        covered = self._covered
+        if covered is not None and covered[0] <= oldest and newest <= covered[1]:
+            return
+        # Load a window more than needed, so the next feeds' stories of about the same time
+        # are covered too (one lookup per poll run rather than one per feed).
+        low, high = oldest - window, newest + window
+        if covered is not None and low <= covered[1] and covered[0] <= high:
+            self._covered = (min(low, covered[0]), max(high, covered[1]))
+        else:
+            self._covered = (low, high)
         conn = self.db.conn
         missing = [
             int(cid)
             for (cid,) in conn.execute(
                 "SELECT id FROM clusters WHERE last_seen >= ? AND first_seen <= ? "
                 "AND state IS NOT NULL",
-                (to_db(oldest - window), to_db(newest + window)),
+                (to_db(low - window), to_db(high + window)),
             )
             if int(cid) not in clusterer.clusters
         ]

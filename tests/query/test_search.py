@@ -103,8 +103,30 @@ CASES: list[tuple[str, set[int]]] = [
 ]
 
 
+PLANS = {
+    # the fixture is small: every id set may drive (the plan a tiny database gets)
+    "drive": {},
+    # no id set is small: walk the date index, full-text matches gathered once
+    "scan": {"SOURCE_MAX": 0, "WINDOWED": False},
+    # every term is "very common": walk the date index in windows of 2, then 4
+    "window": {"SOURCE_MAX": 0, "WINDOWED": True, "WINDOW": 2, "WINDOW_MAX": 4},
+}
+
+
+@pytest.fixture(params=list(PLANS))
+def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test under each query plan, forced by the planner's thresholds."""
+    import tracker.store.search as search_module
+    import tracker.store.searchplan as plan_module
+
+    for name, value in PLANS[request.param].items():
+        module = search_module if name.startswith("WINDOW_") or name == "WINDOW" else plan_module
+        monkeypatch.setattr(module, name, value)
+    return str(request.param)
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "<empty>" for c in CASES])
-def test_query_table(corpus: Corpus, text: str, expected: set[int]) -> None:
+def test_query_table(corpus: Corpus, plan: str, text: str, expected: set[int]) -> None:
     search = corpus.store.search
     page = search.page(text, limit=100, now=NOW)
     assert corpus.numbers([s.id for s in page.stories]) == expected
@@ -119,7 +141,7 @@ def test_table_is_large_enough() -> None:
     assert len(CASES) >= 40
 
 
-def test_newest_first_oldest_and_relevance(corpus: Corpus) -> None:
+def test_newest_first_oldest_and_relevance(corpus: Corpus, plan: str) -> None:
     search = corpus.store.search
     newest = search.page("deepseek", now=NOW)
     assert [corpus.numbers([s.id]).pop() for s in newest.stories] == [1, 4, 6, 7]
@@ -134,7 +156,7 @@ def test_newest_first_oldest_and_relevance(corpus: Corpus) -> None:
     assert search.page("+china sort:relevance", now=NOW).order == "new"  # nothing to rank
 
 
-def test_keyset_pages_cover_everything_once(corpus: Corpus) -> None:
+def test_keyset_pages_cover_everything_once(corpus: Corpus, plan: str) -> None:
     search = corpus.store.search
     for text in ("", "is:unread", "deepseek OR +news", "sort:old", "reasoning sort:relevance"):
         seen: list[int] = []
@@ -185,3 +207,16 @@ def test_relevance_falls_back_to_date_order_when_out_of_time(
     assert page.order == "new"
     assert page.note is not None and "newest first" in page.note
     assert corpus.numbers([s.id for s in page.stories]) == {1, 4, 6, 7}
+
+
+def test_the_forced_plans_are_the_ones_used(corpus: Corpus, plan: str) -> None:
+    from tracker.store.searchplan import make_plan
+
+    def kind(text: str) -> str:
+        return make_plan(corpus.store.search._run, parse(text), NOW).kind
+
+    assert kind("") == "all"
+    expected = {"drive": "drive", "scan": "scan", "window": "window"}[plan]
+    assert kind("deepseek +china") == expected
+    assert kind("+china is:unread") == ("drive" if plan == "drive" else "scan")
+    assert kind("is:unread @7d") == "scan"

@@ -11,21 +11,15 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from tracker.models import Story
-from tracker.query import And, Node, Not, Query, QueryError, Sort, State, parse
+from tracker.query import Query, QueryError, Sort, parse
 from tracker.store.rows import STORY_COLUMNS, story_from_row
-from tracker.store.searchsql import (
-    FTS_IDS,
-    Sql,
-    condition,
-    fts_able,
-    fts_conjunction,
-    id_set,
-    site_matches,
-)
+from tracker.store.searchplan import Plan, make_plan
+from tracker.store.searchsql import Sql, condition, id_set, site_matches
 from tracker.store.stories import chunks
 from tracker.timeutil import to_db, utcnow
 
-DRIVE_MAX = 1500  # below this many candidates, fetch them all and sort; above, walk the index
+WINDOW = 2_000  # first window of the date index walked for a very common term (then doubled)
+WINDOW_MAX = 32_000
 RELEVANCE_BUDGET = 0.035  # seconds of bm25 ranking before falling back to newest first
 RANK = "bm25(3.0, 1.0, 1.0)"  # a title match weighs three times one in summary or content
 PROGRESS_STEPS = 1000  # SQLite VM steps between deadline checks
@@ -64,15 +58,6 @@ class Count:
 
     def __int__(self) -> int:
         return self.value
-
-
-@dataclass(slots=True)
-class _Plan:
-    where: Sql  # every condition over `s`
-    rest: Sql  # the conditions besides the top-level text match
-    driver: Sql | None  # ids to start from when there are few of them
-    index: str  # the index walked when there is no driver
-    match: str | None  # the FTS5 expression of the top-level text terms
 
 
 class SearchRepo:
@@ -177,55 +162,28 @@ class SearchRepo:
                 return
             cursor = page.next_cursor
 
-    # --- planning ------------------------------------------------------------------------------
+    # --- planning and execution ----------------------------------------------------------------
 
-    def _plan(self, q: Query, now: datetime) -> _Plan:
-        if q.root is None:
-            return _Plan(Sql("1"), Sql("1"), None, "stories_sort", None)
-        conjuncts = list(q.root.items) if isinstance(q.root, And) else [q.root]
-        texts = [c for c in conjuncts if _textual(c)]
-        positive = [c for c in texts if not isinstance(c, Not)]
-        rest = [c for c in conjuncts if not _textual(c)] if positive else conjuncts
-        match = fts_conjunction(texts) if positive else None
-        sources = [Sql(FTS_IDS, [match])] if match is not None else []
-        sources.extend(i for i in (id_set(c) for c in rest if not isinstance(c, Not)) if i)
-        rest_sql = _all([condition(c, now) for c in rest])
-        where = rest_sql
-        if match is not None:
-            where = _all([Sql(f"s.id IN ({FTS_IDS})", [match]), rest_sql])
-        index = "stories_sort"
-        if State("unread") in rest:
-            index = "stories_unread_sort"
-        elif State("starred") in rest:
-            index = "stories_starred_sort"
-        return _Plan(where, rest_sql, self._driver(sources), index, match)
+    def _plan(self, q: Query, now: datetime) -> Plan:
+        return make_plan(self._run, q, now)
 
-    def _driver(self, sources: list[Sql]) -> Sql | None:
-        """The source with the fewest ids, when it has few enough to fetch and sort them all."""
-        best: tuple[int, Sql] | None = None
-        for source in sources:
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM ({source.text}) LIMIT ?)"
-            n = int(self._run(sql, [*source.params, DRIVE_MAX]).fetchone()[0])
-            if n < DRIVE_MAX and (best is None or n < best[0]):
-                best = (n, source)
-        return None if best is None else best[1]
-
-    def _ids_sql(self, plan: _Plan) -> tuple[str, list[object]]:
+    def _ids_sql(self, plan: Plan) -> tuple[str, list[object]]:
         """`SELECT s.id …` for the plan in no particular order."""
-        if plan.driver is not None:
+        if plan.driver is not None and plan.row_where is not None:
             sql = (
                 f"SELECT s.id FROM ({plan.driver.text}) d CROSS JOIN stories s ON s.id = d.id "
-                f"WHERE {plan.where.text}"
+                f"WHERE {plan.row_where.text}"
             )
-            return sql, [*plan.driver.params, *plan.where.params]
+            return sql, [*plan.driver.params, *plan.row_where.params]
         sql = f"SELECT s.id FROM stories s INDEXED BY {plan.index} WHERE {plan.where.text}"
         return sql, list(plan.where.params)
 
-    # --- execution -----------------------------------------------------------------------------
-
-    def _dated(self, plan: _Plan, order: Sort, limit: int, after: Cursor | None) -> Page:
+    def _dated(self, plan: Plan, order: Sort, limit: int, after: Cursor | None) -> Page:
+        if plan.kind == "window":
+            return self._windowed(plan, order, limit, after)
         direction, op = ("ASC", ">") if order == "old" else ("DESC", "<")
-        where, params = plan.where.text, list(plan.where.params)
+        base = plan.row_where if plan.driver is not None and plan.row_where else plan.where
+        where, params = base.text, list(base.params)
         if after is not None and after.sort_at:
             where += f" AND (s.sort_at, s.id) {op} (?, ?)"
             params += [after.sort_at, after.id]
@@ -247,11 +205,51 @@ class SearchRepo:
             f"JOIN feeds f ON f.id = s.feed_id ORDER BY {order_by}"
         )
         stories = [story_from_row(r) for r in self._run(sql, [*params, limit, skip])]
-        last = stories[-1] if len(stories) == limit else None
-        cursor = None if last is None else Cursor(_db_time(last), last.id)
-        return Page(stories, cursor, order)
+        return _page(stories, limit, order)
 
-    def _relevance(self, plan: _Plan, limit: int, after: Cursor | None) -> Page:
+    def _windowed(self, plan: Plan, order: Sort, limit: int, after: Cursor | None) -> Page:
+        """A very common term: walk the date index a window at a time, asking FTS5 only for
+        the matches whose rowids fall in the window's range (never the whole match set)."""
+        direction, op = ("ASC", ">") if order == "old" else ("DESC", "<")
+        key = (after.sort_at, after.id) if after is not None and after.sort_at else None
+        wanted = limit + (after.offset if after is not None else 0)
+        found: list[int] = []
+        size = WINDOW
+        while len(found) < wanted:
+            where, params = plan.rest.text, list(plan.rest.params)
+            if key is not None:
+                where += f" AND (s.sort_at, s.id) {op} (?, ?)"
+                params += list(key)
+            rows = self._run(
+                f"SELECT s.id, s.sort_at FROM stories s INDEXED BY {plan.index} WHERE {where} "
+                f"ORDER BY s.sort_at {direction}, s.id {direction} LIMIT ?",
+                [*params, size],
+            ).fetchall()
+            if not rows:
+                break
+            ids = [int(r[0]) for r in rows]
+            hits = {
+                int(r[0])
+                for r in self._run(
+                    "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? "
+                    "AND rowid BETWEEN ? AND ?",
+                    [plan.match, min(ids), max(ids)],
+                )
+            }
+            found.extend(i for i in ids if i in hits)
+            if len(rows) < size:
+                break
+            key = (str(rows[-1][1]), ids[-1])
+            size = min(size * 2, WINDOW_MAX)
+        chosen = found[wanted - limit : wanted]
+        marks = ",".join("?" * len(chosen))
+        sql = (
+            f"SELECT {STORY_COLUMNS} FROM stories s JOIN feeds f ON f.id = s.feed_id "
+            f"WHERE s.id IN ({marks}) ORDER BY s.sort_at {direction}, s.id {direction}"
+        )
+        return _page([story_from_row(r) for r in self._run(sql, list(chosen))], limit, order)
+
+    def _relevance(self, plan: Plan, limit: int, after: Cursor | None) -> Page:
         offset = after.offset if after else 0
         # Rank ids only (story columns for the page's rows alone); with no other condition FTS5
         # answers `ORDER BY rank LIMIT` by itself.
@@ -293,14 +291,9 @@ class _OutOfTime(Exception):
     pass
 
 
-def _all(parts: list[Sql]) -> Sql:
-    if not parts:
-        return Sql("1")
-    return Sql(" AND ".join(p.text for p in parts), [x for p in parts for x in p.params])
-
-
-def _textual(node: Node) -> bool:
-    return fts_able(node) or (isinstance(node, Not) and fts_able(node.item))
+def _page(stories: list[Story], limit: int, order: Sort) -> Page:
+    last = stories[-1] if len(stories) == limit else None
+    return Page(stories, None if last is None else Cursor(_db_time(last), last.id), order)
 
 
 def _query(query: Query | str) -> Query:

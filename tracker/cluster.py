@@ -91,7 +91,8 @@ class Cluster:
         total = state.get("total", {})
         sources = state.get("sources", {})
         first, last, size = state.get("first"), state.get("last"), state.get("size", 0)
-        assert isinstance(total, dict) and isinstance(sources, dict) and isinstance(size, int)
+        if not (isinstance(total, dict) and isinstance(sources, dict) and isinstance(size, int)):
+            raise ValueError("malformed cluster state")
         return cls(
             id=cluster_id,
             size=size,

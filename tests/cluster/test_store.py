@@ -178,3 +178,14 @@ def test_stored_clusters_are_looked_up_once_per_time_range(store: Store, now: da
     # the first lookup covers a window around the first feed's stories, so the next two feeds
     # need none; the old entry needs its own
     assert len(lookups) == 2
+
+
+def test_a_damaged_state_row_does_not_block_ingest(db_path: Path, now: datetime) -> None:
+    with Store.open(db_path) as store:
+        first = ingest(store, 0, [EBAY[0]], now)
+        with write(store.db):
+            store.db.conn.execute("UPDATE clusters SET state = '{not json'")
+    with Store.open(db_path) as store:
+        later = ingest(store, 1, [EBAY[1]], now)
+        assert cluster_of(store, later[0]) != cluster_of(store, first[0])
+        assert store.clusters.count() == 2

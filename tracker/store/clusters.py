@@ -244,7 +244,11 @@ class ClusterRepo:
             for cid, state in conn.execute(
                 f"SELECT id, state FROM clusters WHERE id IN ({marks})", tuple(part)
             ):
-                clusterer.restore(Cluster.from_state(int(cid), json.loads(str(state))))
+                try:
+                    cluster = Cluster.from_state(int(cid), json.loads(str(state)))
+                except (ValueError, TypeError):  # a damaged row must not block every ingest
+                    continue
+                clusterer.restore(cluster)
 
     # --- reads ------------------------------------------------------------------------------
 

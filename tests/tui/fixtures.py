@@ -25,10 +25,12 @@ STORIES: tuple[tuple[int, float, str, str], ...] = (
     (0, 3, "Nvidia sheds $593bn as DeepSeek rattles chip investors",
      "<p>Shares of <b>Nvidia</b> fell 17% on Monday, the largest one-day loss of market value "
      "for a US company.</p><ul><li>ASML down 7%</li><li>TSMC down 13%</li></ul>"),
-    (0, 5, "Chip stocks slide on cheap-AI fears", "<p>Semiconductor indexes slid for a second day.</p>"),
+    (0, 5, "Chip stocks slide on cheap-AI fears",
+     "<p>Semiconductor indexes slid for a second day.</p>"),
     (1, 9, "DeepSeek tops the App Store, overtaking ChatGPT",
      "<p>The Chinese assistant became the most downloaded free app in the US.</p>"),
-    (3, 20, "R1 distillation thread (412 points)", "<p>Discussion of the distilled Qwen models.</p>"),
+    (3, 20, "R1 distillation thread (412 points)",
+     "<p>Discussion of the distilled Qwen models.</p>"),
     (2, 190, "DeepSeek-R1 release notes", "<p>We introduce <em>DeepSeek-R1</em>, trained with "
      "large-scale reinforcement learning.</p><pre>pip install deepseek</pre>"),
     (4, 30, "OpenAI announces Stargate with $500bn commitment",
@@ -51,7 +53,9 @@ HOSTILE = (
 )
 
 
-def record(title: str, url: str, when: datetime, html: str, author: str | None = None) -> StoryRecord:
+def record(
+    title: str, url: str, when: datetime, html: str, author: str | None = None
+) -> StoryRecord:
     digest = hashlib.sha256(f"{title}\n{html}".encode()).hexdigest()
     return StoryRecord(
         key=url,
@@ -97,6 +101,7 @@ def build(path: Path, *, hostile: bool = False, now: datetime = NOW) -> Path:
         by_title = {s.title: s.id for s in first}
         store.tags.add([by_title["Nvidia sheds $593bn as DeepSeek rattles chip investors"]],
                        ["nvidia"], now)  # fmt: skip
-        store.stories.set_starred([by_title["DeepSeek tops the App Store, overtaking ChatGPT"]], True)
+        starred = by_title["DeepSeek tops the App Store, overtaking ChatGPT"]
+        store.stories.set_starred([starred], True)
         store.stories.set_read([by_title["Ask HN: Is the AI capex boom over?"]], True, now)
     return path

@@ -61,7 +61,8 @@ async def test_g_and_G_go_to_top_and_bottom(make_app: AppFactory) -> None:
         await pilot.press("G")
         await settle(pilot)
         assert stories.cursor == 13
-        assert stories.current is not None and stories.current.title == "DeepSeek-V3 technical report"
+        assert stories.current is not None
+        assert stories.current.title == "DeepSeek-V3 technical report"
         await pilot.press("g")
         assert stories.cursor == 0
 

@@ -92,7 +92,13 @@ class TrackerApp(App[None]):
                 version = store.data_version()
                 if version != seen:
                     seen = version
-                    self.main.post_message(msg.DataChanged())
+                    self.call_from_thread(self.data_changed)
+
+    def data_changed(self) -> None:
+        """Tell the main screen, and the screen on top when it is another (a follow)."""
+        self.main.post_message(msg.DataChanged())
+        if self.screen is not self.main:
+            self.screen.post_message(msg.DataChanged())
 
     # --- links -------------------------------------------------------------------------------
 

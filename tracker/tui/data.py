@@ -94,7 +94,7 @@ class DataSource:
         self._pool: queue.SimpleQueue[Store] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._all: list[Store] = []
-        self._anchors: dict[str, dict[int, search.Cursor]] = {}
+        self._anchors: dict[str, dict[int, search.Cursor]] = {}  # query -> index -> cursor
 
     @contextmanager
     def store(self) -> Iterator[Store]:
@@ -119,37 +119,39 @@ class DataSource:
 
     def check(self, query: str) -> str | None:
         """The query's error message, or None when it parses."""
-        return search.check(query)
+        return search.check(query, self.clock())
 
-    def count(self, query: str) -> int:
+    def count(self, query: str) -> tuple[int, bool]:
+        """(matches, exact); beyond a cap the count is "at least"."""
         with self.store() as store:
-            return search.count(store, query)
+            return search.count(store, query, self.clock())
 
     def rows(self, query: str, start: int, limit: int) -> list[ListRow]:
-        """Rows `start .. start+limit` of the query's list, by keyset from the nearest anchor."""
+        """Rows `start .. start+limit` of the query's list, by keyset from the nearest anchor.
+
+        Every page read records where the next one starts, so scrolling on reads each page by
+        keyset; a jump far from any known page (`G`, a scrollbar drag) reads by offset once.
+        """
+        now = self.clock()
         anchors = self._anchors.setdefault(query, {})
         with self.store() as store:
-            if start == 0:
-                stories, cursor = search.page(store, query, limit, None)
-            elif start in anchors:
-                stories, cursor = search.page(store, query, limit, anchors[start])
+            if start == 0 or start in anchors:
+                stories, cursor = search.page(store, query, limit, anchors.get(start), now)
             else:
-                below = [i for i in anchors if i < start]
-                base = max(below) if below else 0
+                base = max((i for i in anchors if i < start), default=0)
                 if start - base <= 2000:
-                    after = anchors.get(base)
-                    skipped, _ = search.page(store, query, start - base, after, ids_only=True)
-                    if len(skipped) < start - base:
+                    _, after = search.page(store, query, start - base, anchors.get(base), now)
+                    if after is None:
                         return []
-                    after = search.cursor_of(skipped[-1])
-                    stories, cursor = search.page(store, query, limit, after)
+                    stories, cursor = search.page(store, query, limit, after, now)
                 else:
-                    stories, cursor = search.page_at(store, query, start, limit)
+                    stories, cursor = search.page_at(store, query, start, limit, now)
             if cursor is not None:
+                if len(anchors) > 4096:
+                    anchors.clear()
                 anchors[start + len(stories)] = cursor
-            if len(anchors) > 4096:
-                anchors.clear()
-        return [ListRow.of(s) for s in stories]
+            others = search.other_sources(store, stories)
+        return [ListRow.of(s, others.get(s.cluster_id or 0, 0)) for s in stories]
 
     def forget(self, query: str | None = None) -> None:
         """Drop keyset anchors (after the data changed)."""
@@ -161,7 +163,7 @@ class DataSource:
     def locate(self, query: str, story_id: int, limit: int) -> int | None:
         """The index of `story_id` within the first `limit` rows of the list."""
         with self.store() as store:
-            stories, _ = search.page(store, query, limit, None, ids_only=True)
+            stories, _ = search.page(store, query, limit, None, self.clock())
         for index, story in enumerate(stories):
             if story.id == story_id:
                 return index
@@ -169,7 +171,7 @@ class DataSource:
 
     def ids(self, query: str) -> list[int]:
         with self.store() as store:
-            return search.ids(store, query)
+            return search.ids(store, query, self.clock())
 
     # --- the rest of the screen ---------------------------------------------------------
 
@@ -262,5 +264,5 @@ class DataSource:
         from tracker.export import export_to_path
 
         with self.store() as store:
-            stories = search.iterate(store, query)
+            stories = search.iterate(store, query, self.clock())
             return export_to_path(fmt, stories, path, query=query, now=self.clock())

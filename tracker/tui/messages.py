@@ -19,22 +19,31 @@ class RowsLoaded(Message):
 
 
 class CountLoaded(Message):
-    def __init__(self, generation: int, total: int) -> None:
+    """How many stories match the filter (`exact` False: at least that many)."""
+
+    def __init__(self, generation: int, total: int, exact: bool = True) -> None:
         super().__init__()
         self.generation = generation
         self.total = total
+        self.exact = exact
 
 
 class Reloaded(Message):
     """The same filter re-read: visible pages, the total, and where the cursor's story is now."""
 
     def __init__(
-        self, generation: int, pages: dict[int, list[ListRow]], total: int, index: int | None
+        self,
+        generation: int,
+        pages: dict[int, list[ListRow]],
+        total: int,
+        exact: bool,
+        index: int | None,
     ) -> None:
         super().__init__()
         self.generation = generation
         self.pages = pages
         self.total = total
+        self.exact = exact
         self.index = index
 
 

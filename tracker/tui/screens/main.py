@@ -99,7 +99,7 @@ class MainScreen(StoryActions, Screen[None]):
     def load_first(self, generation: int, query: str) -> None:
         rows = self.data.rows(query, 0, PAGE)
         self.post_message(msg.RowsLoaded(generation, 0, rows, len(rows) == PAGE))
-        self.post_message(msg.CountLoaded(generation, self.data.count(query)))
+        self.post_message(msg.CountLoaded(generation, *self.data.count(query)))
 
     @work(thread=True, group="rows", exit_on_error=False)
     def load_rows(self, generation: int, query: str, start: int) -> None:
@@ -135,8 +135,8 @@ class MainScreen(StoryActions, Screen[None]):
             page * PAGE: self.data.rows(query, page * PAGE, PAGE)
             for page in sorted({first, (max(top + shift, 0) + height) // PAGE})
         }
-        total = self.data.count(query)
-        self.post_message(msg.Reloaded(generation, pages, total, index))
+        total, exact = self.data.count(query)
+        self.post_message(msg.Reloaded(generation, pages, total, exact, index))
 
     @work(thread=True, group="side", exclusive=True, exit_on_error=False)
     def load_side(self) -> None:
@@ -159,16 +159,18 @@ class MainScreen(StoryActions, Screen[None]):
 
     def on_count_loaded(self, message: msg.CountLoaded) -> None:
         if message.generation == self.generation:
-            self.stories.set_total(message.generation, message.total)
+            self.stories.set_total(message.generation, message.total, message.exact)
+            n = message.total
+            more = "" if message.exact else "+"
             self.stories.border_subtitle = Content(
-                f"{message.total:,} {'story' if message.total == 1 else 'stories'}"
+                f"{n:,}{more} {'story' if n == 1 else 'stories'}"
             )
 
     def on_reloaded(self, message: msg.Reloaded) -> None:
         if message.generation != self.generation:
             return
-        self.stories.reloaded(message.generation, message.pages, message.total, message.index)
-        self.on_count_loaded(msg.CountLoaded(message.generation, message.total))
+        self.stories.reloaded(message.generation, message.pages, message.index)
+        self.on_count_loaded(msg.CountLoaded(message.generation, message.total, message.exact))
 
     def on_status_loaded(self, message: msg.StatusLoaded) -> None:
         self.query_one(StatusLine).show(message.status)

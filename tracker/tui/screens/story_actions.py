@@ -161,8 +161,16 @@ class StoryActions(Screen[None]):
             module = importlib.import_module("tracker.tui.screens.follow")
         except ImportError:
             return False
-        self.app.push_screen(module.FollowScreen(self.data.path, name, clock=self.data.clock))
+        self.app.push_screen(module.FollowScreen(self.data, name), self.open_story_id)
         return True
+
+    def open_story_id(self, story_id: int | None) -> None:
+        """A story chosen on another screen (a follow): show it in the reader."""
+        if story_id is not None:
+            self.opened_id = story_id
+            self.query_one("#main").add_class("-reading")
+            self.reader.focus()
+            self.open_worker(story_id, self.options.mark_read_on_open)
 
     # --- poll and export ---------------------------------------------------------------------
 

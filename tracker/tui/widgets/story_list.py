@@ -98,6 +98,7 @@ class StoryList(ScrollView, can_focus=True):
         self.clock = clock
         self.generation = 0
         self.total = 0
+        self.exact = False
         self.waiting = True
         self._pages: OrderedDict[int, list[ListRow]] = OrderedDict()
         self._pending: set[int] = set()
@@ -112,6 +113,7 @@ class StoryList(ScrollView, can_focus=True):
         self._pending.clear()
         self.waiting = True
         self.total = 0
+        self.exact = False
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self._resize()
@@ -120,7 +122,6 @@ class StoryList(ScrollView, can_focus=True):
         self,
         generation: int,
         pages: dict[int, list[ListRow]],
-        total: int | None,
         cursor_index: int | None,
     ) -> None:
         """The same filter re-read after a change: keep the cursor on its story."""
@@ -130,10 +131,6 @@ class StoryList(ScrollView, can_focus=True):
         for start, rows in sorted(pages.items()):
             self._pages[start // PAGE] = rows
         self.waiting = False
-        if total is not None:
-            self.total = total
-        else:
-            self.total = max(self._known_extent(), 0)
         if cursor_index is not None and cursor_index != self.cursor:
             delta = cursor_index - self.cursor
             self.scroll_to(y=self.scroll_y + delta, animate=False, immediate=True)
@@ -152,15 +149,16 @@ class StoryList(ScrollView, can_focus=True):
             self._pages.popitem(last=False)
         self.waiting = False
         extent = start + len(rows) + (1 if more else 0)
-        if extent > self.total and (self.total == 0 or not more):
+        if extent > self.total and (self.total == 0 or not self.exact):
             self.total = extent
         self._resize()
         self.refresh()
         self._announce()
 
-    def set_total(self, generation: int, total: int) -> None:
+    def set_total(self, generation: int, total: int, exact: bool = True) -> None:
         if generation == self.generation:
-            self.total = total
+            self.exact = exact
+            self.total = total if exact else max(total, self._known_extent())
             self.cursor = min(self.cursor, max(total - 1, 0))
             self._resize()
             self.refresh()

@@ -14,7 +14,7 @@ from tests.follow.tui_app import ChartApp, FollowApp
 from tracker.store import Store
 from tracker.tui.data import DataSource
 from tracker.tui.messages import DataChanged
-from tracker.tui.screens.follow import FollowScreen
+from tracker.tui.screens.follow import PAGE_ROWS, FollowScreen
 from tracker.tui.widgets.timeline import TimelineChart
 
 
@@ -158,3 +158,23 @@ async def test_screen_opened_on_a_database_path_and_an_unknown_follow(
         await settle(pilot)
         assert "nope ─ no such follow" in header(missing)
         assert lines(missing) == ["no follow named 'nope'"]
+
+
+async def test_long_follow_shows_a_page_then_more_on_enter(
+    store: Store, ingest: Ingest, now: datetime, db_path: Path
+) -> None:
+    store.follows.add("R1", "deepseek", now - timedelta(days=30))
+    for feed in range(3):
+        ingest(feed, [(f"DeepSeek {feed}-{i}", i / 10) for i in range(120)])
+    app = FollowApp(DataSource(db_path, clock=lambda: now), "R1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = lines(app)
+        assert len([line for line in shown if "DeepSeek" in line]) == PAGE_ROWS
+        assert shown[-1].startswith("… 60 older rows: enter shows 60 more")
+        options = app.screen.query_one("#follow-list", OptionList)
+        options.highlighted = options.option_count - 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len([line for line in lines(app) if "DeepSeek" in line]) == 360
+        assert isinstance(app.screen, FollowScreen)

@@ -31,6 +31,8 @@ from tracker.tui.messages import DataChanged
 from tracker.tui.widgets.timeline import TimelineChart
 
 NARROW = 100  # below this width the sources table sits above the stories
+PAGE_ROWS = 300  # rows shown at first, and added by each "more"
+MORE = "more"  # the option id of the "show more" line
 
 
 class FollowData(Protocol):
@@ -90,6 +92,7 @@ class FollowScreen(Screen[int | None]):
         self._since: datetime | None = None  # the previous visit "new" is counted from
         self._visited = False
         self._rows: dict[str, Row] = {}
+        self._limit = PAGE_ROWS
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.follow_name), id="follow-header")
@@ -170,18 +173,28 @@ class FollowScreen(Screen[int | None]):
         self._fill_list(dossier)
 
     def _fill_list(self, dossier: Dossier) -> None:
+        """Day headings and rows, newest first, up to `self._limit` rows (then a "more" line:
+        a follow of thousands of stories must not stall the screen)."""
         options = self.query_one("#follow-list", OptionList)
         keep = options.highlighted
         options.clear_options()
         self._rows.clear()
         items: list[Option] = []
+        shown = 0
         for day in dossier.days:
+            if shown >= self._limit:
+                break
             label = f"{day.day:%a %b} {day.day.day} · {stories(day.count)}"
             items.append(Option(Text(label, style="bold"), disabled=True))
-            for row in day.rows:
+            for row in day.rows[: self._limit - shown]:
                 key = f"s{row.story.id}"
                 self._rows[key] = row
                 items.append(Option(_row_text(row), id=key))
+            shown += min(len(day.rows), self._limit - shown)
+        hidden = sum(len(day.rows) for day in dossier.days) - shown
+        if hidden > 0:
+            more = f"… {hidden:,} older rows: enter shows {min(hidden, PAGE_ROWS):,} more"
+            items.append(Option(Text(more, style="italic"), id=MORE))
         if not items:
             items.append(
                 Option(Text("no stories yet: new ones join as they arrive"), disabled=True)
@@ -219,6 +232,13 @@ class FollowScreen(Screen[int | None]):
             options.highlighted = before
 
     def action_open(self) -> None:
+        options = self.query_one("#follow-list", OptionList)
+        at = options.highlighted
+        if at is not None and options.get_option_at_index(at).id == MORE:
+            self._limit += PAGE_ROWS
+            if self.dossier is not None:
+                self._fill_list(self.dossier)
+            return
         row = self.current_row()
         if row is not None:
             self.dismiss(row.story.id)

@@ -53,3 +53,21 @@ def test_poll_gathers_new_stories_into_follows_and_keeps_exclusions(
     data = json.loads(capsys.readouterr().out)
     titles = [r["title"] for d in data["days"] for r in d["rows"]]
     assert titles == ["DeepSeek tops charts"]
+
+
+def test_a_follow_in_feeds_toml_gathers_at_the_first_poll(tmp_path: Path) -> None:
+    with FeedServer() as server:
+        server.feed("/wire.xml", rss(("a", "DeepSeek R1 launches"), ("b", "Weather")))
+        config = tmp_path / "feeds.toml"
+        config.write_text(
+            f'[[feed]]\nurl = "{server.url("/wire.xml")}"\n\n'
+            '[[follow]]\nname = "R1 launch"\nquery = "deepseek r1"\n',
+            encoding="utf-8",
+        )
+        db = tmp_path / "t.db"
+        assert run(["--db", str(db), "--config", str(config), "poll", "--all", "--quiet"]) == 0
+    with Store.open(db) as store:
+        (follow,) = store.follows.all()
+        assert (follow.name, follow.origin, follow.story_count) == ("R1 launch", "config", 1)
+        (member,) = store.follows.members(follow.id)
+        assert member.how == "match" and member.added_at == member.story.first_seen

@@ -20,7 +20,7 @@ from tracker.timeutil import to_db, utcnow
 
 WINDOW = 2_000  # first window of the date index walked for a very common term (then doubled)
 WINDOW_MAX = 32_000
-RELEVANCE_BUDGET = 0.035  # seconds of bm25 ranking before falling back to newest first
+RELEVANCE_BUDGET = 0.030  # seconds of bm25 ranking before falling back to newest first
 RANK = "bm25(3.0, 1.0, 1.0)"  # a title match weighs three times one in summary or content
 PROGRESS_STEPS = 1000  # SQLite VM steps between deadline checks
 COUNT_CAP = 10_000

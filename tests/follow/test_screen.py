@@ -178,3 +178,22 @@ async def test_long_follow_shows_a_page_then_more_on_enter(
         await pilot.pause()
         assert len([line for line in lines(app) if "DeepSeek" in line]) == 360
         assert isinstance(app.screen, FollowScreen)
+
+
+async def test_feed_text_is_shown_as_text_never_as_markup(
+    store: Store, ingest: Ingest, now: datetime, db_path: Path, feed_ids: list[int]
+) -> None:
+    ingest(0, [("DeepSeek [bold red]boom[/] [link=https://evil]x[/link]", 1)])
+    store.db.conn.execute(
+        "UPDATE feeds SET title = '[b]Wire[/b] \x1b[31m' WHERE id = ?", (feed_ids[0],)
+    )
+    store.follows.add("[i]R1[/i]", "deepseek", now)
+    app = FollowApp(DataSource(db_path, clock=lambda: now), "[i]R1[/i]")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        assert header(app).startswith("[i]R1[/i] ─ 1 story")
+        (row,) = [line for line in lines(app) if "DeepSeek" in line]
+        assert "[bold red]boom[/] [link=https://evil]x[/link]" in row
+        assert "[b]Wire[/b]" in row and "\x1b" not in row
+        table = app.screen.query_one("#follow-sources", DataTable)
+        assert str(table.get_row_at(0)[0]).startswith("[b]Wire[/b]")

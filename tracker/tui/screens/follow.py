@@ -149,7 +149,8 @@ class FollowScreen(Screen[int | None]):
         """Database errors in this screen's workers, in one place: said, never fatal."""
         worker = event.worker
         if event.state is WorkerState.ERROR and worker.group.startswith("follow-"):
-            self.notify(f"{type(worker.error).__name__}: {worker.error}", severity="error")
+            text = f"{type(worker.error).__name__}: {worker.error}"
+            self.notify(text, severity="error", markup=False)
 
     # --- showing it ---------------------------------------------------------------------------
 
@@ -169,7 +170,7 @@ class FollowScreen(Screen[int | None]):
         table = self.query_one("#follow-sources", DataTable)
         table.clear()
         for src in dossier.sources:
-            table.add_row(Text(clean_line(src.feed_title)), when(src.first), src.count)
+            table.add_row(Text(clean_line(src.feed_title)), Text(when(src.first)), src.count)
         self._fill_list(dossier)
 
     def _fill_list(self, dossier: Dossier) -> None:

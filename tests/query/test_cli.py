@@ -68,8 +68,11 @@ def test_list_record_formats_follow_spec_order(
     assert tracker(tmp_path, "list", "deepseek", "--format", "json") == 0
     records = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in records] == [corpus.ids[n] for n in (1, 4, 6, 7)]
-    assert list(records[0]) == list(FIELDS)
+    assert list(records[0]) == [*FIELDS, "tag_rules"]  # SPEC §5 order, then provenance
     assert records[0]["tags"] == ["china", "news"] and records[0]["starred"] is True
+    assert records[0]["tag_rules"] == {}
+    assert tracker(tmp_path, "list", "nothing-matches-this", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == []
     assert tracker(tmp_path, "list", "+china", "--format", "csv") == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == list(FIELDS)
@@ -142,6 +145,12 @@ def test_rules_apply_dry_run_then_for_real(
     assert set(listed(tmp_path, capsys, "+policy")) == {corpus.ids[n] for n in (3, 6, 8)}
     assert tracker(tmp_path, "rules", "apply") == 0
     assert capsys.readouterr().out.splitlines()[-1] == "tagged 0 in all"
+    # JSON output says which rule set each automatic tag
+    assert tracker(tmp_path, "list", "r1", "deepseek", "--format", "jsonl") == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_id = {r["id"]: r["tag_rules"] for r in records}
+    assert by_id[corpus.ids[4]] == {"r1": "deepseek r1"}
+    assert by_id[corpus.ids[6]] == {"r1": "deepseek r1", "policy": '"export controls" OR nasdaq'}
 
 
 def test_rules_do_not_undo_a_hand_removal(

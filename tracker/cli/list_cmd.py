@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 
@@ -11,7 +12,7 @@ from tracker.cli import main
 from tracker.cli.context import UsageProblem, get_context
 from tracker.cli.queryargs import QueryCommand
 from tracker.config import TAG_NAME
-from tracker.export import RECORD_FORMATS, write_stories
+from tracker.export import RECORD_FORMATS, story_record, write_stories
 from tracker.models import Story
 from tracker.query import And, Not, Query, QueryError, Tag, parse
 from tracker.rules import apply_to_history
@@ -55,7 +56,31 @@ def list_stories(words: tuple[str, ...], limit: int, fmt: str) -> None:
         if shown == 0 and sys.stdout.isatty():
             click.echo("no stories match", err=True)
         return
-    write_stories(fmt, stories, sys.stdout, query=query.text)
+    if fmt in ("json", "jsonl"):
+        _write_records(get_context().store(), stories, fmt)
+    else:
+        write_stories(fmt, stories, sys.stdout, query=query.text)
+
+
+def _write_records(store: Store, stories: Iterator[Story], fmt: str) -> None:
+    """SPEC §5 records plus `tag_rules`: for each tag a rule set, that rule's query."""
+    out = sys.stdout
+    first = True
+    if fmt == "json":
+        out.write("[")
+    for story in stories:
+        record = story_record(story)
+        record["tag_rules"] = {
+            name: rule for name, source, rule in store.tags.of_story(story.id) if source == "rule"
+        }
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        if fmt == "json":
+            out.write(("\n" if first else ",\n") + text)
+        else:
+            out.write(text + "\n")
+        first = False
+    if fmt == "json":
+        out.write("]\n" if first else "\n]\n")
 
 
 def _matching(store: Store, query: Query, limit: int) -> Iterator[Story]:

@@ -78,6 +78,10 @@ def test_query_starting_with_dash_works_as_written(
 ) -> None:
     assert cli(paths, "follow", "add", "mine", "-junk", "deepseek") == 0
     assert "3 stored stories" in capsys.readouterr().out
+    assert cli(paths, "follow", "add", "--", "other", "-junk", "nvidia") == 0
+    assert "2 stored stories" in capsys.readouterr().out
+    assert cli(paths, "follow", "list") == 0
+    assert "other" in capsys.readouterr().out
 
 
 def test_show_json_is_a_dossier(

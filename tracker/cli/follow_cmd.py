@@ -78,7 +78,9 @@ def list_follows(as_json: bool) -> None:
         return
     for f in follows:
         name = clean_line(f.name)[:32]
-        click.echo(f"{name:32} {f.story_count:>6} stories {f.new_count:>5} new  {f.query}")
+        click.echo(
+            f"{name:32} {f.story_count:>6} stories {f.new_count:>5} new  {clean_line(f.query)}"
+        )
 
 
 @follow.command("add", context_settings=_LOOSE)

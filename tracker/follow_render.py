@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -30,10 +31,10 @@ def stories(n: int) -> str:
     return plural(n, "story", "stories")
 
 
-def header_parts(dossier: Dossier) -> list[str]:
+def header_parts(dossier: Dossier, stamp: Callable[[datetime], str] = when) -> list[str]:
     """`212 stories`, `41 sources`, `12 new since Jan 28 09:14`, `first: Blog, Jan 20`."""
     d = dossier
-    new = f"{d.new_count:,} new" + (f" since {when(d.since)}" if d.since else "")
+    new = f"{d.new_count:,} new" + (f" since {stamp(d.since)}" if d.since else "")
     parts = [stories(d.total), plural(len(d.sources), "source")]
     parts.append(new)
     if d.first is not None:
@@ -127,7 +128,7 @@ def to_markdown(dossier: Dossier) -> str:
     d = dossier
     out = [f"# {md_escape(d.follow.name)}", ""]
     out.append(f"Query: `{d.follow.query.replace('`', '')}`  ")
-    out.append(md_escape(" · ".join(header_parts(d))))
+    out.append(md_escape(" · ".join(header_parts(d, lambda t: iso(t) or ""))))
     if d.first is not None:
         first = d.first
         out += ["", f"First reported by **{md_escape(first.feed_title)}** at {iso(first.sort_at)}"]

@@ -4,7 +4,8 @@
 
 Builds the demo database exactly as `tracker demo` does (sample feeds served from 127.0.0.1,
 the real poller), then drives `TrackerApp` headless with `App.run_test()` and saves:
-main.svg, reader.svg, filter.svg, follow.svg, help.svg. PNG copies come from `rsvg-convert`
+main, reader, filter, follow (a followed story's timeline), help, and safety (the sample
+feed's hostile items, shown as plain text). PNG copies come from `rsvg-convert`
 (Debian: librsvg2-bin) or the `cairosvg` package, whichever is found first.
 """
 
@@ -32,10 +33,12 @@ from tracker.tui.data import DataSource, Options
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
-SHOTS = ("main", "reader", "filter", "follow", "help")
+SHOTS = ("main", "reader", "filter", "follow", "help", "safety")
 FILTER = "deepseek +china"
 FOLLOW = "DeepSeek R1 launch"
+READ_FILTER = "nvidia @2025-01-27--2025-01-28"
 READ_TITLE = "Nvidia loses nearly $600 billion"
+SAFETY_FILTER = "feed:threadline @2025-02-01--2025-02-02"  # the deliberately hostile items
 
 Step = Callable[[TrackerApp, "Pilot[None]"], Awaitable[None]]
 
@@ -65,27 +68,40 @@ async def shot_main(app: TrackerApp, pilot: Pilot[None]) -> None:
     await settle(app, pilot)
 
 
-async def shot_reader(app: TrackerApp, pilot: Pilot[None]) -> None:
+async def apply_filter(app: TrackerApp, pilot: Pilot[None], query: str) -> None:
+    await pilot.press("slash", *query, "enter")
+    await wait_for_rows(app, pilot)
+
+
+async def select(app: TrackerApp, pilot: Pilot[None], title: str) -> None:
+    """Put the cursor on the first loaded row whose title starts with `title`."""
     stories = app.main.stories
-    for index in range(min(stories.total, 60)):
+    for index in range(stories.total):
         row = stories.row_at(index)
-        if row is not None and row.title.startswith(READ_TITLE):
+        if row is not None and row.title.startswith(title):
             stories.cursor = index
             break
-    await pilot.press("enter")
+    await pilot.pause(0.3)  # the reader preview follows the cursor after a short delay
     await settle(app, pilot)
-    await pilot.pause(0.2)
+
+
+async def shot_reader(app: TrackerApp, pilot: Pilot[None]) -> None:
+    await apply_filter(app, pilot, READ_FILTER)
+    await select(app, pilot, READ_TITLE)
+    await pilot.press("enter")
     await settle(app, pilot)
 
 
 async def shot_filter(app: TrackerApp, pilot: Pilot[None]) -> None:
-    await pilot.press("slash")
-    await pilot.press(*FILTER)
-    await pilot.press("enter")
-    await wait_for_rows(app, pilot)
+    await apply_filter(app, pilot, FILTER)
     await pilot.press("j")
     await pilot.pause(0.3)
     await settle(app, pilot)
+
+
+async def shot_safety(app: TrackerApp, pilot: Pilot[None]) -> None:
+    await apply_filter(app, pilot, SAFETY_FILTER)
+    await select(app, pilot, "Ask TL: which readers strip")
 
 
 async def shot_follow(app: TrackerApp, pilot: Pilot[None]) -> None:
@@ -106,6 +122,7 @@ STEPS: dict[str, Step] = {
     "filter": shot_filter,
     "follow": shot_follow,
     "help": shot_help,
+    "safety": shot_safety,
 }
 
 

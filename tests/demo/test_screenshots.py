@@ -43,9 +43,10 @@ def test_screenshots_are_valid_svgs_of_each_view(tmp_path: Path) -> None:
     assert "deepseek +china" in text["filter"]
     assert "DeepSeek R1 launch" in text["follow"]
     assert "filter" in text["help"].lower()
+    assert "[b]markup[/b]" in text["safety"] and "<script>" in text["safety"]
     for path in written:  # hostile feed text never reaches the SVG as markup or escapes
         raw = path.read_text(encoding="utf-8")
-        assert "\x1b" not in raw and "<script" not in raw
+        assert "\x1b" not in raw and "<script" not in raw and "javascript:alert" not in raw
 
 
 @pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert not installed")

@@ -94,7 +94,6 @@ def load_outlet(path: Path) -> Outlet:
         date = raw["date"]
         assert isinstance(date, datetime) and date.tzinfo is not None, raw["id"]
         link = str(raw.get("link") or f"{site}{date:%Y/%m/%d}/{raw['id']}")
-        body = str(raw["body"])
         items.append(
             Item(
                 id=str(raw["id"]),
@@ -103,7 +102,9 @@ def load_outlet(path: Path) -> Outlet:
                 author=str(raw["author"]),
                 date=date.astimezone(UTC),
                 tags=tuple(raw["tags"]),
-                html=str(raw["html"]) if "html" in raw else body_to_html(body, link, meta["title"]),
+                html=str(raw["html"])
+                if "html" in raw
+                else body_to_html(raw["body"], link, meta["title"]),
             )
         )
     items.sort(key=lambda item: item.date, reverse=True)

@@ -7,7 +7,9 @@ worker; a failed write is reported and the list re-read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,19 @@ from tracker.tui.screens.dialogs import ConfirmDialog, PromptDialog, TagDialog, 
 if TYPE_CHECKING:
     from tracker.tui.widgets.reader import ReaderPane
     from tracker.tui.widgets.story_list import StoryList
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker against the real stderr.
+
+    While the app runs, Textual swaps `sys.stderr` for a capture without a usable file
+    descriptor, and the tracker (started on first use by the poller's spawn process pool) would
+    hand that bad descriptor to `fork_exec`: "bad value(s) in fds_to_keep".
+    """
+    from multiprocessing import resource_tracker
+
+    with contextlib.redirect_stderr(sys.__stderr__ or sys.stderr):
+        resource_tracker.ensure_running()
 
 
 class StoryActions(Screen[None]):
@@ -189,6 +204,7 @@ class StoryActions(Screen[None]):
         config = self.options.config
         assert config is not None
         self.data.sync(config)
+        _start_resource_tracker()
 
         def progress(p: PollProgress) -> None:
             self.post_message(msg.PollProgress(p.done, p.total))

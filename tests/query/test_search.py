@@ -116,11 +116,11 @@ PLANS = {
 @pytest.fixture(params=list(PLANS))
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test under each query plan, forced by the planner's thresholds."""
-    import tracker.store.search as search_module
     import tracker.store.searchplan as plan_module
+    import tracker.store.searchrun as run_module
 
     for name, value in PLANS[request.param].items():
-        module = search_module if name.startswith("WINDOW_") or name == "WINDOW" else plan_module
+        module = run_module if name.startswith("WINDOW_") or name == "WINDOW" else plan_module
         monkeypatch.setattr(module, name, value)
     return str(request.param)
 
@@ -199,10 +199,10 @@ def test_relative_dates_follow_now(corpus: Corpus) -> None:
 def test_relevance_falls_back_to_date_order_when_out_of_time(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tracker.store.search as search_module
+    import tracker.store.searchrun as run_module
 
-    monkeypatch.setattr(search_module, "RELEVANCE_BUDGET", -1.0)
-    monkeypatch.setattr(search_module, "PROGRESS_STEPS", 1)
+    monkeypatch.setattr(run_module, "RELEVANCE_BUDGET", -1.0)
+    monkeypatch.setattr(run_module, "PROGRESS_STEPS", 1)
     page = corpus.store.search.page("deepseek sort:relevance", now=NOW)
     assert page.order == "new"
     assert page.note is not None and "newest first" in page.note

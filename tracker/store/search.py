@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,40 +11,14 @@ from sqlite_utils import Database
 
 from tracker.models import Story
 from tracker.query import Query, QueryError, Sort, parse
-from tracker.store.rows import STORY_COLUMNS, story_from_row
 from tracker.store.searchplan import Plan, make_plan
+from tracker.store.searchrun import Cursor, OutOfTime, Page, dated, relevance
 from tracker.store.searchsql import Sql, condition, id_set, site_matches
 from tracker.store.stories import chunks
 from tracker.timeutil import to_db, utcnow
 
-WINDOW = 2_000  # first window of the date index walked for a very common term (then doubled)
-WINDOW_MAX = 32_000
-RELEVANCE_BUDGET = 0.030  # seconds of bm25 ranking before falling back to newest first
-RANK = "bm25(3.0, 1.0, 1.0)"  # a title match weighs three times one in summary or content
-PROGRESS_STEPS = 1000  # SQLite VM steps between deadline checks
 COUNT_CAP = 10_000
 PROBE_MAX = 200  # up to this many candidate stories, text terms are probed story by story
-
-
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Where the next page starts: after (`sort_at`, `id`), or at `offset` for relevance."""
-
-    sort_at: str = ""
-    id: int = 0
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    stories: list[Story]
-    next_cursor: Cursor | None  # None: this was the last page
-    order: Sort  # the order actually used
-    note: str | None = None  # e.g. why relevance fell back to date order
-
-    @property
-    def next(self) -> Cursor | None:
-        return self.next_cursor
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +31,9 @@ class Count:
 
     def __int__(self) -> int:
         return self.value
+
+
+__all__ = ["Count", "Cursor", "Page", "SearchRepo"]
 
 
 class SearchRepo:
@@ -95,14 +71,14 @@ class SearchRepo:
         plan = self._plan(q, now or utcnow())
         if order == "relevance" and plan.match is not None:
             try:
-                return self._relevance(plan, limit, after)
-            except _OutOfTime:
+                return relevance(self.db.conn, self._run, plan, limit, after)
+            except OutOfTime:
                 order = "new"
                 after = None
                 note = "ranking took too long: newest first instead"
-                page = self._dated(plan, order, limit, None)
+                page = dated(self._run, plan, order, limit, None)
                 return Page(page.stories, page.next_cursor, order, note)
-        return self._dated(plan, "old" if order == "old" else "new", limit, after)
+        return dated(self._run, plan, "old" if order == "old" else "new", limit, after)
 
     def count(self, query: Query | str, *, now: datetime | None = None,
               cap: int = COUNT_CAP) -> Count:  # fmt: skip
@@ -156,7 +132,7 @@ class SearchRepo:
         plan = self._plan(q, now or utcnow())  # relative dates fixed once for the whole walk
         cursor: Cursor | None = None
         while True:
-            page = self._dated(plan, order, batch, cursor)
+            page = dated(self._run, plan, order, batch, cursor)
             yield from page.stories
             if page.next_cursor is None:
                 return
@@ -178,106 +154,6 @@ class SearchRepo:
         sql = f"SELECT s.id FROM stories s INDEXED BY {plan.index} WHERE {plan.where.text}"
         return sql, list(plan.where.params)
 
-    def _dated(self, plan: Plan, order: Sort, limit: int, after: Cursor | None) -> Page:
-        if plan.kind == "window":
-            return self._windowed(plan, order, limit, after)
-        direction, op = ("ASC", ">") if order == "old" else ("DESC", "<")
-        base = plan.row_where if plan.driver is not None and plan.row_where else plan.where
-        where, params = base.text, list(base.params)
-        if after is not None and after.sort_at:
-            where += f" AND (s.sort_at, s.id) {op} (?, ?)"
-            params += [after.sort_at, after.id]
-        skip = after.offset if after is not None else 0
-        order_by = f"s.sort_at {direction}, s.id {direction}"
-        if plan.driver is not None:
-            inner = (
-                f"SELECT s.id FROM ({plan.driver.text}) d CROSS JOIN stories s ON s.id = d.id"
-                f" WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
-            )
-            params = [*plan.driver.params, *params]
-        else:
-            inner = (
-                f"SELECT s.id FROM stories s INDEXED BY {plan.index} WHERE {where} "
-                f"ORDER BY {order_by} LIMIT ? OFFSET ?"
-            )
-        sql = (
-            f"SELECT {STORY_COLUMNS} FROM ({inner}) p JOIN stories s ON s.id = p.id "
-            f"JOIN feeds f ON f.id = s.feed_id ORDER BY {order_by}"
-        )
-        stories = [story_from_row(r) for r in self._run(sql, [*params, limit, skip])]
-        return _page(stories, limit, order)
-
-    def _windowed(self, plan: Plan, order: Sort, limit: int, after: Cursor | None) -> Page:
-        """A very common term: walk the date index a window at a time, asking FTS5 only for
-        the matches whose rowids fall in the window's range (never the whole match set)."""
-        direction, op = ("ASC", ">") if order == "old" else ("DESC", "<")
-        key = (after.sort_at, after.id) if after is not None and after.sort_at else None
-        wanted = limit + (after.offset if after is not None else 0)
-        found: list[int] = []
-        size = WINDOW
-        while len(found) < wanted:
-            where, params = plan.rest.text, list(plan.rest.params)
-            if key is not None:
-                where += f" AND (s.sort_at, s.id) {op} (?, ?)"
-                params += list(key)
-            rows = self._run(
-                f"SELECT s.id, s.sort_at FROM stories s INDEXED BY {plan.index} WHERE {where} "
-                f"ORDER BY s.sort_at {direction}, s.id {direction} LIMIT ?",
-                [*params, size],
-            ).fetchall()
-            if not rows:
-                break
-            ids = [int(r[0]) for r in rows]
-            hits = {
-                int(r[0])
-                for r in self._run(
-                    "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? "
-                    "AND rowid BETWEEN ? AND ?",
-                    [plan.match, min(ids), max(ids)],
-                )
-            }
-            found.extend(i for i in ids if i in hits)
-            if len(rows) < size:
-                break
-            key = (str(rows[-1][1]), ids[-1])
-            size = min(size * 2, WINDOW_MAX)
-        chosen = found[wanted - limit : wanted]
-        marks = ",".join("?" * len(chosen))
-        sql = (
-            f"SELECT {STORY_COLUMNS} FROM stories s JOIN feeds f ON f.id = s.feed_id "
-            f"WHERE s.id IN ({marks}) ORDER BY s.sort_at {direction}, s.id {direction}"
-        )
-        return _page([story_from_row(r) for r in self._run(sql, list(chosen))], limit, order)
-
-    def _relevance(self, plan: Plan, limit: int, after: Cursor | None) -> Page:
-        offset = after.offset if after else 0
-        # Rank ids only (story columns for the page's rows alone); with no other condition FTS5
-        # answers `ORDER BY rank LIMIT` by itself.
-        join = "" if plan.rest.text == "1" else " JOIN stories s ON s.id = stories_fts.rowid"
-        inner = (
-            f"SELECT stories_fts.rowid AS id, stories_fts.rank AS r FROM stories_fts{join} "
-            f"WHERE stories_fts MATCH ? AND stories_fts.rank MATCH '{RANK}' AND {plan.rest.text} "
-            f"ORDER BY stories_fts.rank LIMIT ? OFFSET ?"
-        )
-        sql = (
-            f"SELECT {STORY_COLUMNS} FROM ({inner}) p JOIN stories s ON s.id = p.id "
-            f"JOIN feeds f ON f.id = s.feed_id ORDER BY p.r, s.id"
-        )
-        deadline = time.monotonic() + RELEVANCE_BUDGET
-        conn = self.db.conn
-        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
-        try:
-            rows = self._run(sql, [plan.match, *plan.rest.params, limit, offset]).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "interrupt" in str(exc):
-                raise _OutOfTime from None
-            raise
-        finally:
-            conn.set_progress_handler(None, 0)
-        stories = [story_from_row(r) for r in rows]
-        more = len(stories) == limit
-        return Page(stories, Cursor(offset=offset + limit) if more else None, "relevance")
-
     def _run(self, sql: str, params: list[object]) -> sqlite3.Cursor:
         try:
             return self.db.conn.execute(sql, params)
@@ -287,18 +163,5 @@ class SearchRepo:
             raise
 
 
-class _OutOfTime(Exception):
-    pass
-
-
-def _page(stories: list[Story], limit: int, order: Sort) -> Page:
-    last = stories[-1] if len(stories) == limit else None
-    return Page(stories, None if last is None else Cursor(_db_time(last), last.id), order)
-
-
 def _query(query: Query | str) -> Query:
     return parse(query) if isinstance(query, str) else query
-
-
-def _db_time(story: Story) -> str:
-    return story.sort_at.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -147,6 +147,11 @@ def test_pin_exclude_and_remove(
         "Why DeepSeek [matters]",
     ]
     assert [r["pinned"] for r in rows if r["title"] == "Gardening tips"] == [True]
+    assert cli(paths, "follow", "release", "R1", str(ids["Gardening tips"])) == 0
+    assert cli(paths, "follow", "release", "R1", str(ids["Gardening tips"])) == 2
+    assert "not pinned or excluded" in capsys.readouterr().err
+    cli(paths, "follow", "show", "R1", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["story_count"] == 2
     assert cli(paths, "follow", "remove", "Chips") == 2  # lives in feeds.toml
     assert cli(paths, "follow", "remove", "R1") == 0
     assert cli(paths, "follow", "show", "R1") == 2

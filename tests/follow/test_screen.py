@@ -101,6 +101,10 @@ async def test_keys_pin_exclude_open_and_back(
         assert [line for line in lines(app) if "DeepSeek" in line] == [
             "●◆ 12:00 DeepSeek two  Wire"
         ]
+        # p on a pinned row unpins it (the story still matches, so it stays, unmarked)
+        await pilot.press("k", "p")
+        await settle(pilot)
+        assert [m.how for m in store.follows.members(follow.id)] == ["match"]
         # a poll (another connection) commits a new story: DataChanged refreshes the screen
         (three,) = ingest(1, [("DeepSeek three", 0)])
         app.screen.post_message(DataChanged())

@@ -235,3 +235,14 @@ def test_pins_exclusions_survive_reclustering_and_rows_follow_new_clusters(
     assert [r.pinned for r in dossier.days[0].rows if len(r.story_ids) == 2] == [True]
     assert store.follows.excluded(follow.id) == [b[1]]
     assert sorted(m.story.id for m in store.follows.members(follow.id)) == [a[0], a[1], b[0]]
+
+
+def test_release_lets_the_query_decide_again(store: Store, ingest: Ingest, now: datetime) -> None:
+    ids = ingest(0, [("DeepSeek one", 2), ("Other", 1)])
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    store.follows.exclude(follow.id, [ids[0]], now)
+    store.follows.pin(follow.id, [ids[1]], now)
+    assert member_titles(store, "R1") == ["Other"]
+    assert store.follows.release(follow.id, ids, now) == 2
+    assert member_titles(store, "R1") == ["DeepSeek one"]
+    assert store.follows.excluded(follow.id) == []

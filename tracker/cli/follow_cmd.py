@@ -1,4 +1,4 @@
-"""`tracker follow …`: list, add, show (text, Markdown, JSON), pin, exclude and remove follows."""
+"""`tracker follow …`: list, add, show (text, Markdown, JSON), pin/exclude/release, remove."""
 
 from __future__ import annotations
 
@@ -144,14 +144,26 @@ def exclude(name: str, story_ids: tuple[int, ...]) -> None:
     _mark(name, story_ids, "excluded")
 
 
+@follow.command("release")
+@click.argument("name")
+@click.argument("story_ids", nargs=-1, required=True, type=int)
+def release(name: str, story_ids: tuple[int, ...]) -> None:
+    """Undo pins and exclusions by id: the follow's query decides again."""
+    _mark(name, story_ids, "released")
+
+
 def _mark(name: str, story_ids: tuple[int, ...], what: str) -> None:
     store = _synced(get_context())
     follow = _follow(store, name)
     repo = store.follows
-    mark = repo.pin if what == "pinned" else repo.exclude
+    mark = {"pinned": repo.pin, "excluded": repo.exclude, "released": repo.release}[what]
     count = mark(follow.id, list(story_ids), utcnow())
     if not count:
-        raise UsageProblem(f"no such {'story' if len(story_ids) == 1 else 'stories'}")
+        several = len(story_ids) > 1
+        if what == "released":
+            raise UsageProblem(f"{'none of those stories is' if several else 'not'} pinned or "
+                               f"excluded in {follow.name!r}")  # fmt: skip
+        raise UsageProblem(f"no such {'stories' if several else 'story'}")
     click.echo(f"{what} {count} {'story' if count == 1 else 'stories'} in {follow.name!r}")
 
 

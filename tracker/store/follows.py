@@ -206,6 +206,24 @@ class FollowRepo:
                 ).rowcount
         return count
 
+    def release(self, follow_id: int, story_ids: Sequence[int], now: datetime) -> int:
+        """Undo pins and exclusions: the query decides again. Returns marks removed."""
+        follow = self.by_id(follow_id)
+        if follow is None:
+            return 0
+        count = 0
+        with write(self.db):
+            for part in chunks(story_ids):
+                marks = ",".join("?" * len(part))
+                count += self.db.conn.execute(
+                    f"DELETE FROM follow_stories WHERE follow_id = ? AND how != 'match' "
+                    f"AND story_id IN ({marks})",
+                    (follow_id, *part),
+                ).rowcount
+            matching = matching_ids(self.db, follow.query, list(story_ids), now)
+            self._insert_matches(follow_id, matching, now)
+        return count
+
     def excluded(self, follow_id: int) -> list[int]:
         return [
             int(sid)

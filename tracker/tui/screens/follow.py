@@ -63,7 +63,7 @@ class FollowScreen(Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "back"),
         Binding("enter", "open", "open", priority=True),
-        Binding("p", "pin", "pin"),
+        Binding("p", "pin", "pin/unpin"),
         Binding("x", "exclude", "exclude"),
         Binding("j", "move(1)", "down", show=False),
         Binding("k", "move(-1)", "up", show=False),
@@ -137,7 +137,8 @@ class FollowScreen(Screen[int | None]):
             follow = store.follows.get(self.follow_name)
             if follow is None:
                 return
-            mark = store.follows.pin if how == "pin" else store.follows.exclude
+            repo = store.follows
+            mark = {"pin": repo.pin, "exclude": repo.exclude, "release": repo.release}[how]
             mark(follow.id, list(story_ids), self.data.clock())
         self.app.call_from_thread(self.reload)
 
@@ -251,9 +252,11 @@ class FollowScreen(Screen[int | None]):
 
     def action_pin(self) -> None:
         row = self.current_row()
-        if row is not None:
-            self._mark("pin", row.story_ids)
-            self.notify(f"pinned {stories(len(row.story_ids))}", timeout=2)
+        if row is not None:  # p again on a pinned row lets the query decide again
+            how = "release" if row.pinned else "pin"
+            self._mark(how, row.story_ids)
+            done = "unpinned" if row.pinned else "pinned"
+            self.notify(f"{done} {stories(len(row.story_ids))}", timeout=2)
 
     def action_exclude(self) -> None:
         row = self.current_row()

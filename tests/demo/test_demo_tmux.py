@@ -1,0 +1,57 @@
+"""`tracker demo` end to end in a real terminal (tmux): the app opens, `r` polls the live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tracker.store import Store
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+TRACKER = Path(sys.executable).with_name("tracker")
+
+
+def _screen(session: str) -> str:
+    return subprocess.run(
+        ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True, check=False
+    ).stdout
+
+
+def _wait(check: Callable[[], bool], seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+@pytest.mark.slow
+def test_demo_opens_the_app_and_polls_the_live_sample_server(tmp_path: Path) -> None:
+    db, done = tmp_path / "demo.db", tmp_path / "exit-code"
+    session = f"tracker-demo-test-{os.getpid()}"
+    command = f"'{TRACKER}' --db '{db}' demo; echo $? > '{done}'; sleep 60"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True
+    )
+    try:
+        assert _wait(lambda: "168 stories" in _screen(session)), _screen(session)
+        assert "DeepSeek R1 launch" in _screen(session)
+        subprocess.run(["tmux", "send-keys", "-t", session, "r"], check=True)
+        assert _wait(lambda: "polled 11 feeds" in _screen(session)), _screen(session)
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        assert _wait(lambda: done.exists() and done.read_text().strip() != "", 20)
+        assert done.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    with Store.open(db) as store:
+        feeds = store.feeds.all()
+    assert len(feeds) == 11
+    assert {(feed.last_status, feed.http_status) for feed in feeds} == {("not_modified", 304)}

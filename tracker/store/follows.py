@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from enum import Enum
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlite_utils import Database
 
-from tracker.follow import Dossier, Follow, How, Member, build_dossier
+from tracker.follow import Follow, How
 from tracker.models import Config
 from tracker.store.db import write
 from tracker.store.follow_match import matching_ids
-from tracker.store.rows import STORY_COLUMNS, story_from_row
+from tracker.store.follow_reads import EPOCH, MEMBER, FollowReads
 from tracker.store.stories import chunks
 from tracker.timeutil import from_db, to_db, utcnow
 
 _FOLLOW_COLUMNS = "f.id, f.name, f.query, f.origin, f.created_at, f.last_opened_at"
-_MEMBER = "how IN ('match', 'pin')"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class _Since(Enum):
-    STORED = "stored"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +26,7 @@ class FollowSync:
     removed: int
 
 
-class FollowRepo:
+class FollowRepo(FollowReads):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -98,8 +91,8 @@ class FollowRepo:
 
     def _select(self, tail: str, params: tuple[object, ...], counts: bool = True) -> list[Follow]:
         extra = (
-            f", (SELECT count(*) FROM follow_stories m WHERE m.follow_id = f.id AND m.{_MEMBER}),"
-            f" (SELECT count(*) FROM follow_stories m WHERE m.follow_id = f.id AND m.{_MEMBER}"
+            f", (SELECT count(*) FROM follow_stories m WHERE m.follow_id = f.id AND m.{MEMBER}),"
+            f" (SELECT count(*) FROM follow_stories m WHERE m.follow_id = f.id AND m.{MEMBER}"
             f" AND (f.last_opened_at IS NULL OR m.added_at > f.last_opened_at))"
             if counts
             else ", 0, 0"
@@ -113,7 +106,7 @@ class FollowRepo:
                 name=str(r[1]),
                 query=str(r[2]),
                 origin=str(r[3]),
-                created_at=from_db(str(r[4])) or _EPOCH,
+                created_at=from_db(str(r[4])) or EPOCH,
                 last_opened_at=from_db(r[5]),
                 story_count=int(r[6]),
                 new_count=int(r[7]),
@@ -233,51 +226,3 @@ class FollowRepo:
                 (follow_id,),
             )
         ]
-
-    # --- what the dossier is built from -----------------------------------------------------
-
-    def members(self, follow_id: int) -> list[Member]:
-        """The follow's stories (matches and pins), newest first."""
-        rows = self.db.conn.execute(
-            # follow_stories drives (CROSS JOIN fixes the order): walking the stories' date
-            # index instead and probing membership row by row reads the whole table.
-            f"SELECT {STORY_COLUMNS}, m.how, m.added_at FROM follow_stories m "
-            f"CROSS JOIN stories s ON s.id = m.story_id JOIN feeds f ON f.id = s.feed_id "
-            f"WHERE m.follow_id = ? AND m.{_MEMBER} ORDER BY s.sort_at DESC, s.id DESC",
-            (follow_id,),
-        ).fetchall()
-        out: list[Member] = []
-        for r in rows:
-            how: How = "pin" if r[-2] == "pin" else "match"
-            out.append(Member(story_from_row(r[:-2]), how, from_db(str(r[-1])) or _EPOCH))
-        return out
-
-    def dossier(self, name: str, since: datetime | _Since | None = _Since.STORED) -> Dossier | None:
-        """The follow's dossier, "new" counted from `since` (default: its stored last visit).
-
-        Marking the visit is the caller's call (`mark_opened`); a screen that stays open passes
-        the visit it started from, so its "new" marks survive reloads.
-        """
-        follow = self.get(name)
-        if follow is None:
-            return None
-        if not isinstance(since, _Since):
-            follow = replace(follow, last_opened_at=since)
-        members = self.members(follow.id)
-        clusters = [m.story.cluster_id for m in members if m.story.cluster_id is not None]
-        return build_dossier(follow, members, self.cluster_sources(clusters))
-
-    def cluster_sources(self, cluster_ids: Sequence[int]) -> dict[int, int]:
-        """Distinct sources (feeds) per cluster, database-wide: the "+N sources" of a row."""
-        out: dict[int, int] = {}
-        for part in chunks(sorted(set(cluster_ids))):
-            marks = ",".join("?" * len(part))
-            out.update(
-                (int(cid), int(n))
-                for cid, n in self.db.conn.execute(
-                    f"SELECT cluster_id, count(DISTINCT feed_id) FROM stories "
-                    f"WHERE cluster_id IN ({marks}) GROUP BY cluster_id",
-                    part,
-                )
-            )
-        return out

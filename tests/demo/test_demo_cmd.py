@@ -147,3 +147,12 @@ def test_without_db_flag_the_demo_sits_beside_the_users_database(
     assert f"demo database: {demo_db}" in out
     assert "168 stories" in out
     assert demo_db.exists() and not user_db.exists()
+
+
+def test_a_user_database_named_demo_db_is_never_the_demo_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "demo.db"))
+    assert run(["demo", "--no-open"]) == 0
+    assert f"demo database: {tmp_path / 'tracker-demo.db'}" in capsys.readouterr().out
+    assert not (tmp_path / "demo.db").exists()

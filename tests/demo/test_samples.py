@@ -14,6 +14,7 @@ import pytest
 from tracker.config import parse_config
 from tracker.demo import DEMO_CONFIG, FEEDS_DIR, demo_config_text
 from tracker.demo.build_samples import SOURCE_DIR, build
+from tracker.query import QueryError, parse
 
 EXPECTED = {
     "circuitry.atom": 18,
@@ -127,9 +128,16 @@ def test_committed_feeds_match_their_sources(tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() == (FEEDS_DIR / name).read_bytes(), name
 
 
+def _check_query(text: str) -> None:
+    try:
+        parse(text)
+    except QueryError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def test_demo_config_lists_every_sample_feed_and_is_valid() -> None:
     assert "{port}" in DEMO_CONFIG.read_text(encoding="utf-8")
-    config = parse_config(demo_config_text(8123), str(DEMO_CONFIG))
+    config = parse_config(demo_config_text(8123), str(DEMO_CONFIG), _check_query)
     urls = {feed.url for feed in config.feeds}
     assert urls == {f"http://127.0.0.1:8123/{name}" for name in EXPECTED}
     assert all(feed.title and feed.tags for feed in config.feeds)

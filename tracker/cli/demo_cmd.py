@@ -57,7 +57,8 @@ def _demo_db_path(click_ctx: click.Context, ctx: AppContext) -> Path:
     root = click_ctx.find_root()
     if root.get_parameter_source("db_path") is ParameterSource.COMMANDLINE:
         return ctx.db_path
-    return ctx.db_path.with_name("demo.db")
+    own = ctx.db_path
+    return own.with_name("tracker-demo.db" if own.name == "demo.db" else "demo.db")
 
 
 def _report(db_path: Path, counts: DemoCounts, as_json: bool) -> None:

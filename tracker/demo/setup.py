@@ -10,6 +10,7 @@ from tracker.config import load_config
 from tracker.demo import demo_config_text
 from tracker.models import Config
 from tracker.poll.poller import PollSummary, ProgressCallback, poll
+from tracker.query import QueryError, parse
 from tracker.store import Store
 from tracker.timeutil import utcnow
 
@@ -75,10 +76,6 @@ def write_config(db_path: Path, port: int) -> Config:
 
 
 def _validate_query(text: str) -> None:
-    try:
-        from tracker.query import QueryError, parse
-    except ImportError:  # the query language is optional for the demo's own checks
-        return
     try:
         parse(text)
     except QueryError as exc:

@@ -14,7 +14,8 @@ from tests.follow.tui_app import ChartApp, FollowApp
 from tracker.store import Store
 from tracker.tui.data import DataSource
 from tracker.tui.messages import DataChanged
-from tracker.tui.screens.follow import PAGE_ROWS, FollowScreen
+from tracker.tui.screens.follow import FollowScreen
+from tracker.tui.widgets.follow_days import PAGE_ROWS
 from tracker.tui.widgets.timeline import TimelineChart
 
 

@@ -18,7 +18,6 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from tracker.follow import Dossier, Row
@@ -28,11 +27,10 @@ from tracker.textclean import clean_line
 from tracker.timeutil import utcnow
 from tracker.tui.data import DataSource
 from tracker.tui.messages import DataChanged
+from tracker.tui.widgets.follow_days import DayList
 from tracker.tui.widgets.timeline import TimelineChart
 
 NARROW = 100  # below this width the sources table sits above the stories
-PAGE_ROWS = 300  # rows shown at first, and added by each "more"
-MORE = "more"  # the option id of the "show more" line
 
 
 class FollowData(Protocol):
@@ -91,8 +89,6 @@ class FollowScreen(Screen[int | None]):
         self.dossier: Dossier | None = None
         self._since: datetime | None = None  # the previous visit "new" is counted from
         self._visited = False
-        self._rows: dict[str, Row] = {}
-        self._limit = PAGE_ROWS
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.follow_name), id="follow-header")
@@ -100,13 +96,13 @@ class FollowScreen(Screen[int | None]):
         with Horizontal(id="follow-body"):
             yield DataTable(id="follow-sources", cursor_type="row", zebra_stripes=True)
             with Vertical(id="follow-stories"):
-                yield OptionList(id="follow-list")
+                yield DayList(id="follow-list")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#follow-sources", DataTable)
         table.add_columns("source", "first coverage", "stories")
-        self.query_one("#follow-list", OptionList).focus()
+        self.query_one(DayList).focus()
         self.reload()
 
     def on_unmount(self) -> None:
@@ -161,9 +157,7 @@ class FollowScreen(Screen[int | None]):
         header = self.query_one("#follow-header", Static)
         if dossier is None:
             header.update(Content(f"{self.follow_name} ─ no such follow"))
-            options = self.query_one("#follow-list", OptionList)
-            options.clear_options()
-            options.add_option(Option(Text(f"no follow named {self.follow_name!r}"), disabled=True))
+            self.query_one(DayList).show_message(f"no follow named {self.follow_name!r}")
             return
         header.update(Content(f"{dossier.follow.name} ─ " + " · ".join(header_parts(dossier))))
         start = dossier.timeline[0].day if dossier.timeline else None
@@ -172,74 +166,21 @@ class FollowScreen(Screen[int | None]):
         table.clear()
         for src in dossier.sources:
             table.add_row(Text(clean_line(src.feed_title)), Text(when(src.first)), src.count)
-        self._fill_list(dossier)
-
-    def _fill_list(self, dossier: Dossier) -> None:
-        """Day headings and rows, newest first, up to `self._limit` rows (then a "more" line:
-        a follow of thousands of stories must not stall the screen)."""
-        options = self.query_one("#follow-list", OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        self._rows.clear()
-        items: list[Option] = []
-        shown = 0
-        for day in dossier.days:
-            if shown >= self._limit:
-                break
-            label = f"{day.day:%a %b} {day.day.day} · {stories(day.count)}"
-            items.append(Option(Text(label, style="bold"), disabled=True))
-            for row in day.rows[: self._limit - shown]:
-                key = f"s{row.story.id}"
-                self._rows[key] = row
-                items.append(Option(_row_text(row), id=key))
-            shown += min(len(day.rows), self._limit - shown)
-        hidden = sum(len(day.rows) for day in dossier.days) - shown
-        if hidden > 0:
-            more = f"… {hidden:,} older rows: enter shows {min(hidden, PAGE_ROWS):,} more"
-            items.append(Option(Text(more, style="italic"), id=MORE))
-        if not items:
-            items.append(
-                Option(Text("no stories yet: new ones join as they arrive"), disabled=True)
-            )
-        options.add_options(items)
-        if self._rows:
-            first = next(i for i, o in enumerate(items) if not o.disabled)
-            target = keep if keep is not None and keep < len(items) else first
-            while target < len(items) - 1 and items[target].disabled:
-                target += 1
-            options.highlighted = target if not items[target].disabled else first
+        self.query_one(DayList).show(dossier)
 
     # --- actions ------------------------------------------------------------------------------
 
     def current_row(self) -> Row | None:
-        options = self.query_one("#follow-list", OptionList)
-        if options.highlighted is None:
-            return None
-        option = options.get_option_at_index(options.highlighted)
-        return self._rows.get(option.id or "")
+        return self.query_one(DayList).current_row()
 
     def action_back(self) -> None:
         self.dismiss(None)
 
     def action_move(self, step: int) -> None:
-        """j/k: one story down/up, over day headings, without wrapping around."""
-        options = self.query_one("#follow-list", OptionList)
-        before = options.highlighted
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
-        after = options.highlighted
-        if before is not None and after is not None and (after - before) * step < 0:
-            options.highlighted = before
+        self.query_one(DayList).move(step)
 
     def action_open(self) -> None:
-        options = self.query_one("#follow-list", OptionList)
-        at = options.highlighted
-        if at is not None and options.get_option_at_index(at).id == MORE:
-            self._limit += PAGE_ROWS
-            if self.dossier is not None:
-                self._fill_list(self.dossier)
+        if self.query_one(DayList).show_more():
             return
         row = self.current_row()
         if row is not None:
@@ -263,15 +204,3 @@ class FollowScreen(Screen[int | None]):
         if row is not None:
             self._mark("exclude", row.story_ids)
             self.notify(f"excluded {stories(len(row.story_ids))}", timeout=2)
-
-
-def _row_text(row: Row) -> Text:
-    """`●◆ 14:02 Title  Source +6` (new, pinned) as a Text (feed text never goes through markup)."""
-    text = Text("●" if row.new else " ", style="bold", no_wrap=True, overflow="ellipsis")
-    text.append("◆ " if row.pinned else "  ")
-    text.append(f"{row.story.sort_at:%H:%M} ", style="dim")
-    text.append(clean_line(row.story.title) or "(untitled)")
-    text.append(f"  {clean_line(row.story.feed_title)}", style="dim")
-    if row.others:
-        text.append(f" +{row.others}", style="bold")
-    return text

@@ -77,7 +77,8 @@ def _report(db_path: Path, counts: DemoCounts, as_json: bool) -> None:
     top = ", ".join(f"{tag} {n}" for tag, n in list(counts.tags.items())[:8])
     click.echo(f"  tags: {top}")
     click.echo(
-        f"open it: tracker --db {db_path} (the sample server is gone; polls there will fail)"
+        f"open it: tracker demo (rebuilds it), or tracker --db {db_path} --config "
+        f"{config_path_for(db_path)} (the sample server has stopped: polls there fail)"
     )
 
 

@@ -10,10 +10,11 @@ of one item does not grow with the number of clusters.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tracker.cluster_text import STOPWORDS, stem, title_words, url_words
 from tracker.timeutil import from_db, to_db
@@ -42,9 +43,11 @@ class Params:
     name_boost: float = 0.5  # extra weight of a word that behaves like a name
     number_boost: float = 0.0  # extra weight of a number
     url_weight: float = 0.5  # weight of a URL slug word (title words weigh 1)
-    summary_weight: float = 0.3
+    summary_weight: float = 0.3  # weight of a word of the summary's lead
+    summary_chars: int = 200  # how much of the summary is its lead
     same_source: float = 0.0  # added to the score when the cluster already has this source
     candidate_terms: int = 8  # rarest terms of an item used to look up candidate clusters
+    max_candidates: int = 40  # clusters scored per item, those sharing the most weight first
     max_centroid_terms: int = 400  # a centroid keeps its heaviest terms only
     merge_threshold: float = 0.2  # two clusters an item both fits merge when this similar
     bigram_weight: float = 0.0  # weight of two adjacent headline words taken together
@@ -171,8 +174,9 @@ class Clusterer:
             _add(raw, term, weight)
         for word in url_words(item.url):
             _add(raw, stem(word), p.url_weight)
-        if item.summary:
-            for word, _kind in title_words(item.summary)[:60]:
+        if item.summary and p.summary_weight > 0:
+            # the lead of the summary only: enough to name the event, cheap to compare
+            for word, _kind in title_words(item.summary[: p.summary_chars])[:-1]:
                 if word not in STOPWORDS and len(word) > 2:
                     _add(raw, stem(word), p.summary_weight)
         vocab.docs += 1
@@ -201,7 +205,7 @@ class Clusterer:
             self._horizon = when
         threshold = self.params.threshold
         fits: list[tuple[float, int]] = []
-        for cluster in self._candidates(vec, when):
+        for cluster in self._candidates(query, when):
             score = self._score(query, cluster)
             if item.source and item.source in cluster.sources:
                 score += self.params.same_source
@@ -295,21 +299,30 @@ class Clusterer:
         norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
         return math.sqrt(norm2) if norm2 > 1e-12 else 1.0
 
-    def _candidates(self, vec: dict[str, float], when: datetime | None) -> Iterable[Cluster]:
-        df, index = self.vocab.df, self._index
-        indexed = [t for t in vec if t in index]
+    def _candidates(self, query: dict[str, float], when: datetime | None) -> list[Cluster]:
+        """Active clusters sharing the item's rarest indexed terms, at most `max_candidates`,
+        those sharing the most query weight first (so common words cannot flood the scoring)."""
+        p, df, index, clusters = self.params, self.vocab.df, self._index, self.clusters
+        indexed = [t for t in query if t in index]
         indexed.sort(key=lambda t: df.get(t, 0))
-        seen: set[int] = set()
-        window = self.params.window_hours * 3600.0
-        for term in indexed[: self.params.candidate_terms]:
+        shared: dict[int, float] = {}
+        enough = 4 * p.max_candidates
+        for term in indexed[: p.candidate_terms]:
+            if len(shared) >= enough:
+                break  # the rarer terms found plenty; commoner ones would add only noise
+            weight = query[term]
             for cid in index[term]:
-                if cid in seen:
-                    continue
-                seen.add(cid)
-                cluster = self.clusters[cid]
-                if when is not None and _gap(cluster, when) > window:
-                    continue
-                yield cluster
+                shared[cid] = shared.get(cid, 0.0) + weight
+        if when is not None:
+            low, high = (
+                when - timedelta(hours=p.window_hours),
+                when + timedelta(hours=p.window_hours),
+            )
+            shared = {c: w for c, w in shared.items() if _near(clusters[c], low, high)}
+        ids: Iterable[int] = shared
+        if len(shared) > p.max_candidates:
+            ids = heapq.nlargest(p.max_candidates, shared, key=shared.__getitem__)
+        return [clusters[cid] for cid in ids]
 
     def _join(
         self, cluster: Cluster, vec: dict[str, float], idfs: dict[str, float], item: Item
@@ -389,6 +402,12 @@ class Clusterer:
                 ids.discard(cluster.id)
                 if not ids:
                     del self._index[term]
+
+
+def _near(cluster: Cluster, low: datetime, high: datetime) -> bool:
+    """Whether the cluster's time span meets [low, high] (timeless clusters always do)."""
+    first, last = cluster.first, cluster.last
+    return first is None or last is None or (last >= low and first <= high)
 
 
 def _gap(cluster: Cluster, when: datetime) -> float:

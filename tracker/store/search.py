@@ -89,9 +89,9 @@ class SearchRepo:
             return Count(total, True)
         plan = self._plan(q, now or utcnow())
         ids = id_set(q.root)
-        if ids is not None:  # tags, text, follows: counted without reading a story row
+        if plan.kind != "drive" and ids is not None:  # counted without reading a story row
             sql, params = f"SELECT 1 FROM ({ids.text})", ids.params
-        else:
+        else:  # a drive plan holds its few candidates already
             sql, params = self._ids_sql(plan)
         n = int(
             self._run(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, cap + 1]).fetchone()[0]

@@ -13,7 +13,7 @@ from tracker.store.searchplan import Plan, Run
 
 WINDOW = 2_000  # first window of the date index walked for a very common term (then doubled)
 WINDOW_MAX = 32_000
-RELEVANCE_BUDGET = 0.030  # seconds of bm25 ranking before falling back to newest first
+RELEVANCE_BUDGET = 0.025  # seconds of bm25 ranking before falling back to newest first
 RANK = "bm25(3.0, 1.0, 1.0)"  # a title match weighs three times one in summary or content
 PROGRESS_STEPS = 1000  # SQLite VM steps between deadline checks
 

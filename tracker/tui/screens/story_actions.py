@@ -87,6 +87,8 @@ class StoryActions(Screen[None]):
         if mark:
             self.data.set_read([story_id], True)
         self.post_message(msg.StoryLoaded(*self.data.story_markdown(story_id)))
+        if mark:
+            self.post_message(msg.DataChanged())  # counts now, not at the watcher's next look
 
     def action_toggle_read(self) -> None:
         if (row := self._row()) is not None:
@@ -101,6 +103,7 @@ class StoryActions(Screen[None]):
     @work(thread=True, group="write", exit_on_error=False)
     def write(self, method: str, *args: Any) -> None:
         getattr(self.data, method)(*args)
+        self.post_message(msg.DataChanged())  # counts now, not at the watcher's next look
 
     def action_open_link(self) -> None:
         if (row := self._row()) is None:

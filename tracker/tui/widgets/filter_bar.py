@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -94,8 +95,13 @@ class FilterBar(Vertical):
         self.input.remember(text)
 
     def show_error(self, message: str | None) -> None:
+        """The parser's message under the input, with a caret under the column it names."""
         self.set_class(bool(message), "-error")
-        self.query_one("#filter-error", Static).update(Content(message or ""))
+        text = message or ""
+        found = re.match(r"column (\d+):", text)
+        if found and int(found.group(1)) + len(text) < self.size.width:
+            text = "\u00a0" * (int(found.group(1)) - 1) + "^ " + text
+        self.query_one("#filter-error", Static).update(Content(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

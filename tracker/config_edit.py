@@ -75,3 +75,16 @@ def remove_feed(path: Path, url: str) -> bool:
             _save(path, doc)
             return True
     return False
+
+
+def rename_feed(path: Path, old: str, new: str) -> bool:
+    """Point the `[[feed]]` with URL `old` at `new` (a permanent redirect), keeping its title,
+    tags and comments; False when `old` is not listed or `new` already is."""
+    doc = _load(path)
+    feeds = _feeds(doc)
+    urls = [item.get("url") for item in feeds]
+    if old not in urls or new in urls:
+        return False
+    feeds[urls.index(old)]["url"] = new
+    _save(path, doc)
+    return True

@@ -39,8 +39,11 @@ class Poller:
     parser: ParsePool | None = None
 
     def config(self, *urls: str, tags: tuple[str, ...] = ()) -> Config:
+        """The config, also written as feeds.toml beside the database (a move rewrites it)."""
+        path = self.db.parent / "feeds.toml"
+        path.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
         feeds = tuple(FeedConfig(url=u, tags=tags) for u in urls)
-        return Config(path="feeds.toml", settings=self.settings, feeds=feeds)
+        return Config(path=str(path), settings=self.settings, feeds=feeds)
 
     def run(self, *urls: str, tags: tuple[str, ...] = (), **kwargs: Any) -> PollSummary:
         config = self.config(*urls, tags=tags)

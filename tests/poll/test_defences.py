@@ -6,13 +6,13 @@ import asyncio
 import gzip
 import socket
 import time
-from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from tests.httpserver import FeedServer, Route, simple_rss
 from tests.poll.conftest import Poller
+from tracker.config import load_config
 from tracker.poll.fetch import PROJECT_URL
 
 
@@ -24,21 +24,18 @@ def test_permanent_chain_moves_the_feed_and_old_stories_stay_old(
     server.feed("/new.xml", simple_rss(5))
     old, new = server.url("/old.xml"), server.url("/new.xml")
     assert poller.run(old).results[0].new == 5
+    config = load_config(poller.db.parent / "feeds.toml")
+    assert [f.url for f in config.feeds] == [new]  # feeds.toml follows the move
     with poller.store() as store:
         assert store.feeds.get(old) is None
-        moved = store.feeds.get(new)
-    assert moved is not None
+        assert store.feeds.get(new) is not None
     server.feed("/new.xml", simple_rss(6))  # one more story at the new address
-    result = asyncio.run(_poll_without_sync(poller, new))
+    result = poller.run(new).results[0]  # the next run syncs the rewritten feeds.toml
     assert (result.status, result.new) == ("ok", 1)
     assert server.hits["/old.xml"] == 1
-
-
-async def _poll_without_sync(poller: Poller, url: str) -> Any:
-    from tracker.poll.poller import poll
-
-    summary = await poll(poller.db, poller.config(url), every=True, parser=poller.parser)
-    return summary.results[0]
+    with poller.store() as store:
+        assert [f.url for f in store.feeds.all()] == [new]
+        assert store.stories.totals()[0] == 6
 
 
 def test_temporary_hop_keeps_the_configured_url(server: FeedServer, poller: Poller) -> None:

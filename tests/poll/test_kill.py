@@ -16,7 +16,7 @@ from aiohttp import web
 
 from tests.httpserver import FeedServer, Route, rss
 
-FEEDS = 30
+FEEDS = 16
 ROUNDS = 20
 
 
@@ -40,7 +40,7 @@ def test_sigkill_at_random_moments(tmp_path: Path, server: FeedServer) -> None:
         entries = [
             {"guid": f"{request.path}-{i}", "title": f"Story {i} of {request.path}",
              "link": f"http://e.org{request.path}/{i}", "description": "words " * 200}
-            for i in range(start, start + 40)
+            for i in range(start, start + 25)
         ]  # fmt: skip
         return web.Response(body=rss(entries), content_type="application/rss+xml")
 
@@ -54,17 +54,18 @@ def test_sigkill_at_random_moments(tmp_path: Path, server: FeedServer) -> None:
     command = [sys.executable, "-m", "tracker", "--db", str(db), "--config", str(config),
                "poll", "--all", "--quiet"]  # fmt: skip
     rng = random.Random(20250127)
-    seen: set[tuple[int, str]] = set()
+    started = time.monotonic()
+    subprocess.run(command, check=True, timeout=120, stderr=subprocess.DEVNULL)
+    full = time.monotonic() - started  # how long one whole run takes on this machine now
+    seen = _keys(db)
     cut_mid_run = 0  # kills that landed after some feeds were committed
     for _ in range(ROUNDS):
         proc = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 2.0))
+        time.sleep(rng.uniform(0.3, 1.1) * full)
         killed = proc.poll() is None
         if killed:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
-        if not db.exists():
-            continue
         now = _keys(db)
         assert seen <= now, "a committed story was lost"
         cut_mid_run += killed and len(now) > len(seen)
@@ -73,7 +74,7 @@ def test_sigkill_at_random_moments(tmp_path: Path, server: FeedServer) -> None:
     assert finished.returncode == 0, finished.stderr
     final = _keys(db)
     assert seen < final
-    assert cut_mid_run >= 4, cut_mid_run
+    assert cut_mid_run >= 3, cut_mid_run
     conn = sqlite3.connect(db)
     statuses = {s for (s,) in conn.execute("SELECT last_status FROM feeds")}
     conn.close()

@@ -1,4 +1,4 @@
-"""`tracker poll`: sync feeds.toml, poll due feeds, report (progress bar, summary line or JSON)."""
+"""`tracker poll`: sync feeds.toml, poll the due feeds, report (progress bar, summary or JSON)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tracker.models import PollResult
 from tracker.poll.lock import PollLocked
 from tracker.poll.poller import PollProgress, PollSummary, ProgressCallback, poll
 from tracker.textclean import clean_line
+from tracker.timeutil import utcnow
 
 
 @main.command("poll")
@@ -37,6 +38,7 @@ def poll_command(
     config = ctx.config()
     store = ctx.store()
     store.feeds.sync(config)
+    store.follows.sync(config, utcnow())
     known = set(store.feeds.urls())
     for url in urls:
         if url not in known:

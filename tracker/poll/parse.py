@@ -112,9 +112,10 @@ def _make_entry(
     updated: datetime | None,
     categories: tuple[str, ...],
 ) -> ParsedEntry:
+    same = summary_html == content_html
     content_html = clean_text(content_html)
     content = html_to_text(content_html)
-    summary = html_to_text(clean_text(summary_html)) if summary_html else content
+    summary = html_to_text(clean_text(summary_html)) if summary_html and not same else content
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
     return ParsedEntry(

@@ -8,7 +8,8 @@ API (used by `tracker poll`, `tracker demo` and the app's "poll now")::
   thread; the caller's connections are never used, so the app can run `poll` in a worker
   (e.g. `asyncio.run(poll(...))` in a thread worker) and notice the writes through
   `PRAGMA data_version`. Feeds are NOT synced from feeds.toml here: callers do
-  `store.feeds.sync(config)` first (the CLI does).
+  `store.feeds.sync(config)` first (the CLI does). A permanent redirect (every hop 301/308, to
+  a real feed) rewrites that feed's URL in `config.path` and then in the database.
 - `config`: the loaded `Config` (settings, rules for ingest hooks).
 - `urls`: poll just these feeds; `every`: every active feed; else the feeds that are due.
 - `progress(PollProgress)`: called on the coroutine's thread, once with `done=0` before any
@@ -33,7 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -41,6 +42,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 
+from tracker.config_edit import rename_feed
 from tracker.models import Config, Feed, IngestResult, PollResult
 from tracker.poll.decide import Decision, body_hash, decide, next_after_error
 from tracker.poll.fetch import Fetcher, FetchRequest, FetchResponse
@@ -216,6 +218,9 @@ async def _poll_feed(
             parsed, parse_error = await pool.parse(resp)
         now = clock()
         decision = decide(feed, resp, parsed, parse_error, now, interval)
+        new_url = decision.outcome.new_url
+        if new_url and not await asyncio.to_thread(_move_in_config, config, feed.url, new_url):
+            decision = replace(decision, outcome=replace(decision.outcome, new_url=None))
         ingest: IngestResult = await in_db(_commit, store, feed, decision, config, now)
         return PollResult(
             url=feed.url,
@@ -236,6 +241,18 @@ async def _poll_feed(
         with contextlib.suppress(Exception):  # the database itself failing: the result says so
             await in_db(store.feeds.record_poll, feed.id, failed, now)
         return PollResult(feed.url, "error", None, error=message)
+
+
+def _move_in_config(config: Config, old: str, new: str) -> bool:
+    """A permanent move is written to feeds.toml first: the next sync must not bring the old
+    URL back as a new feed. When the file cannot be changed, the feed stays where it was."""
+    path = Path(config.path)
+    if not path.is_file():
+        return False
+    try:
+        return rename_feed(path, old, new)
+    except (OSError, ValueError):
+        return False
 
 
 def _commit(store: Store, feed: Feed, decision: Decision, config: Config, now: datetime) -> Any:

@@ -40,7 +40,10 @@ class DateBound:
         if self.unit in ("months", "years"):
             months = self.amount * (12 if self.unit == "years" else 1)
             return _months_before(now, months)
-        return now - timedelta(**{self.unit: self.amount})
+        try:
+            return now - timedelta(**{self.unit: self.amount})
+        except OverflowError:  # further back than the calendar goes: the beginning of time
+            return datetime(1, 1, 1, tzinfo=now.tzinfo)
 
     def resolved(self, now: datetime) -> DateBound:
         return DateBound(at=self.resolve(now))
@@ -78,10 +81,13 @@ def parse_point(text: str, *, end: bool) -> DateBound:
         year, month, day = (int(g) for g in match.groups())
         try:
             at = datetime(year, month, day, tzinfo=UTC)
-            if end:
-                at += timedelta(days=1)
-        except (ValueError, OverflowError):
+        except ValueError:
             raise ValueError(f"{text!r} is not a calendar date") from None
+        if end:  # the end of that day (the calendar's last day has no next one)
+            try:
+                at += timedelta(days=1)
+            except OverflowError:
+                at = datetime.max.replace(tzinfo=UTC)
         return DateBound(at=at)
     raise ValueError(f"cannot read {text!r} as a date")
 

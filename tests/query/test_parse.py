@@ -164,7 +164,8 @@ def test_arbitrary_text_parses_or_raises_query_error(text: str) -> None:
 
 _PIECES = st.sampled_from(
     ["a", "b", '"c d"', "e*", "+t", "-u", "(", ")", "OR", "AND", "NOT", "is:read", "@7d",
-     "title:x", "feed:y", "sort:old", '"', ":", "-", "+", "@", "@2025-01-01--3d"]
+     "title:x", "feed:y", "sort:old", '"', ":", "-", "+", "@", "@2025-01-01--3d",
+     "@999999w", "until:9999-12-31", "@999999m--1d"]
 )  # fmt: skip
 
 

@@ -89,6 +89,10 @@ CASES: list[tuple[str, set[int]]] = [
     ("@2w--1w", {6, 8}),
     ("deepseek @2025-01-20", {1, 4, 6}),
     ("deepseek +china is:unread @7d", {1}),
+    ("@1030y", ALL),  # a year before 1000 still sorts before 2025
+    ("@999999w", ALL),  # before the calendar began: everything
+    ("until:9999-12-31", ALL),
+    ("@9999-12-31", set()),
     # everything
     ("", ALL),
     ("sort:old", ALL),

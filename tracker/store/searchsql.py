@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from tracker.query import And, DateRange, Field, Follow, Node, Not, Or, State, Tag, Text
-from tracker.timeutil import to_db
 
 FTS_IDS = "SELECT rowid AS id FROM stories_fts WHERE stories_fts MATCH ?"
 TAG_IDS = "SELECT story_id AS id FROM story_tags WHERE tag = ?"
@@ -102,6 +101,12 @@ def _compound(operator: str, parts: list[Sql]) -> Sql:
     return Sql(f"SELECT id FROM ({text})", [x for p in parts for x in p.params])
 
 
+def db_bound(moment: datetime) -> str:
+    """A time as stored text, the year always 4 digits (`0999-…` sorts before `2025-…`)."""
+    naive = moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    return naive.isoformat(timespec="seconds") + "Z"
+
+
 def like_pattern(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -136,10 +141,10 @@ def condition(node: Node, now: datetime, *, correlated_fts: bool = False) -> Sql
         params: list[object] = []
         if node.start is not None:
             bounds.append("s.sort_at >= ?")
-            params.append(to_db(node.start.resolve(now)))
+            params.append(db_bound(node.start.resolve(now)))
         if node.end is not None:
             bounds.append("s.sort_at < ?")
-            params.append(to_db(node.end.resolve(now)))
+            params.append(db_bound(node.end.resolve(now)))
         return Sql("(" + " AND ".join(bounds) + ")", params)
     if isinstance(node, Field):
         return _field(node)

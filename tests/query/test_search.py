@@ -224,3 +224,13 @@ def test_the_forced_plans_are_the_ones_used(corpus: Corpus, plan: str) -> None:
     assert kind("deepseek +china") == expected
     assert kind("+china is:unread") == ("drive" if plan == "drive" else "scan")
     assert kind("is:unread @7d") == "scan"
+
+
+@pytest.mark.parametrize(
+    "text", ["deepseek +news", "deepseek -china is:unread", "reason* @2025-01-01", "deepseek OR r1"]
+)
+def test_relevance_with_other_conditions_finds_the_same_stories(corpus: Corpus, text: str) -> None:
+    search = corpus.store.search
+    ranked = search.page(text + " sort:relevance", now=NOW)
+    assert ranked.order == "relevance"
+    assert {s.id for s in ranked.stories} == set(search.ids(text, now=NOW))

@@ -21,6 +21,16 @@ from tracker.textclean import clean_line
 from tracker.timeutil import utcnow
 
 LIST_FORMATS = ("table", *RECORD_FORMATS)
+QUERY_HELP = """\b
+Query language:
+  word  "a phrase"  deep*      full text (title, summary, content)
+  title:word  author:name  feed:text  site:domain
+  +tag  tag:name  -tag         has / lacks a tag
+  is:unread|read|starred|tagged|untagged   follow:"name"
+  @7d  @3-weeks-ago  @2025-01-20  @2025-01-20--2025-02-01
+  since:DATE  until:DATE       (dates are UTC days)
+  a b (AND)  a OR b  NOT a  ( … )        sort:new|old|relevance
+"""
 _PAGE = 500
 
 
@@ -32,14 +42,14 @@ def parse_or_exit(text: str) -> Query:
         raise UsageProblem(f"bad query: {exc}") from None
 
 
-@main.command("list", cls=QueryCommand)
+@main.command("list", cls=QueryCommand, epilog=QUERY_HELP)
 @click.argument("words", nargs=-1, metavar="[QUERY]...")
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
               help="At most this many stories (0: all of them).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table",
               show_default=True, help="Output format.")  # fmt: skip
 def list_stories(words: tuple[str, ...], limit: int, fmt: str) -> None:
-    """Stories matching QUERY, newest first (see the query language in the README).
+    """Stories matching QUERY, newest first (the query language is below).
 
     \b
       tracker list deepseek +china is:unread @7d
@@ -107,7 +117,7 @@ def _table_line(story: Story) -> str:
     return f"{story.id:>8} {when} {flags} {feed:18}  {clean_line(story.title)}{tags}"
 
 
-@main.command("tag", cls=QueryCommand)
+@main.command("tag", cls=QueryCommand, epilog=QUERY_HELP)
 @click.argument("words", nargs=-1, required=True, metavar="QUERY +NAME... -NAME...")
 def tag(words: tuple[str, ...]) -> None:
     """Add (+NAME) and remove (-NAME) tags on every story matching QUERY; prints the count.

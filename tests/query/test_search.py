@@ -234,3 +234,18 @@ def test_relevance_with_other_conditions_finds_the_same_stories(corpus: Corpus, 
     ranked = search.page(text + " sort:relevance", now=NOW)
     assert ranked.order == "relevance"
     assert {s.id for s in ranked.stories} == set(search.ids(text, now=NOW))
+
+
+def test_too_many_matches_to_rank_pages_newest_first(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracker.store.searchplan as plan_module
+
+    monkeypatch.setattr(plan_module, "RANK_MAX", 2)  # "deepseek" matches 4: too many
+    search = corpus.store.search
+    first = search.page("deepseek sort:relevance", limit=2, now=NOW)
+    assert first.order == "new" and first.note is not None
+    second = search.page("deepseek sort:relevance", limit=2, after=first.next_cursor, now=NOW)
+    assert second.order == "new"
+    numbers = [corpus.numbers([s.id]).pop() for s in first.stories + second.stories]
+    assert numbers == [1, 4, 6, 7]  # one date-ordered walk, nothing twice

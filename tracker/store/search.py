@@ -18,6 +18,7 @@ from tracker.store.stories import chunks
 from tracker.timeutil import to_db, utcnow
 
 COUNT_CAP = 10_000
+UNRANKED = "too many matches to rank by relevance in time: newest first instead"
 PROBE_MAX = 200  # up to this many candidate stories, text terms are probed story by story
 
 
@@ -70,14 +71,14 @@ class SearchRepo:
         order = order or q.order
         plan = self._plan(q, now or utcnow())
         if order == "relevance" and plan.match is not None:
-            try:
-                return relevance(self.db.conn, self._run, plan, limit, after)
-            except OutOfTime:
-                order = "new"
-                after = None
-                note = "ranking took too long: newest first instead"
-                page = dated(self._run, plan, order, limit, None)
-                return Page(page.stories, page.next_cursor, order, note)
+            # Rank unless too many matches (or a date cursor says page 1 fell back already).
+            if plan.rankable and not (after is not None and after.sort_at):
+                try:
+                    return relevance(self.db.conn, self._run, plan, limit, after)
+                except OutOfTime:
+                    pass
+            page = dated(self._run, plan, "new", limit, after)
+            return Page(page.stories, page.next_cursor, "new", UNRANKED)
         return dated(self._run, plan, "old" if order == "old" else "new", limit, after)
 
     def count(self, query: Query | str, *, now: datetime | None = None,

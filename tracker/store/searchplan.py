@@ -15,6 +15,7 @@ from tracker.store.searchsql import FTS_IDS, Sql, condition, fts_able, fts_conju
 
 SOURCE_MAX = 12_000  # an id set this small may drive (its ids are probed, then sorted)
 DRIVE_MAX = 1_500  # at most this many survivors are fetched and sorted; else walk the index
+RANK_MAX = 12_000  # bm25 over more matches than this would not finish in its time budget
 WINDOWED = True  # a term in SOURCE_MAX stories or more: walk the date index in windows
 
 IDS_FROM_JSON = "SELECT value AS id FROM json_each(?)"
@@ -31,6 +32,12 @@ class Plan:
     index: str  # the date index walked by "scan" and "window"
     driver: Sql | None = None  # "drive": the (few) candidate ids, `SELECT … AS id`
     row_where: Sql | None = None  # "drive": what the candidates still have to satisfy
+    match_size: int = 0  # stories the text terms match, counted up to max(SOURCE_MAX, RANK_MAX)
+
+    @property
+    def rankable(self) -> bool:
+        """Whether bm25 can rank the text matches in time (a common term cannot)."""
+        return self.match is not None and self.match_size < RANK_MAX
 
 
 def all_of(parts: list[Sql]) -> Sql:
@@ -72,8 +79,13 @@ def make_plan(run: Run, q: Query, now: datetime) -> Plan:
         parts.append((match_sql, Sql(FTS_IDS, [match]), True))
     for c in rest:
         parts.append((condition(c, now), None if isinstance(c, Not) else id_set(c), id_only(c)))
-    sizes = [(_size(run, ids), i) for i, (_, ids, _) in enumerate(parts) if ids is not None]
+    sizes: list[tuple[int, int]] = []  # (ids counted up to a cap, index in parts)
+    for i, (_, ids, _) in enumerate(parts):
+        if ids is not None:  # the text's count also says whether bm25 can rank it in time
+            cap = max(SOURCE_MAX, RANK_MAX) if i == 0 and match is not None else SOURCE_MAX
+            sizes.append((_size(run, ids, cap), i))
     smallest = min(sizes, default=(SOURCE_MAX, -1))
+    match_size = sizes[0][0] if match is not None else 0
     if smallest[0] < SOURCE_MAX:
         ids = parts[smallest[1]][1]
         assert ids is not None
@@ -86,10 +98,10 @@ def make_plan(run: Run, q: Query, now: datetime) -> Plan:
         if len(found) < DRIVE_MAX:  # few enough: these ids, fetched once, drive the query
             driver = Sql(IDS_FROM_JSON, [json.dumps([int(r[0]) for r in found])])
             row_where = all_of([p[0] for p in parts if not p[2]])
-            return Plan("drive", where, rest_sql, match, index, driver, row_where)
-    if match is not None and sizes[0][0] >= SOURCE_MAX and WINDOWED:
-        return Plan("window", where, rest_sql, match, index)
-    return Plan("scan", where, rest_sql, match, index)
+            return Plan("drive", where, rest_sql, match, index, driver, row_where, match_size)
+    if match is not None and match_size >= SOURCE_MAX and WINDOWED:
+        return Plan("window", where, rest_sql, match, index, match_size=match_size)
+    return Plan("scan", where, rest_sql, match, index, match_size=match_size)
 
 
 def _size(run: Run, ids: Sql, cap: int | None = None) -> int:

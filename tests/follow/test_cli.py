@@ -81,7 +81,17 @@ def test_query_starting_with_dash_works_as_written(
     assert cli(paths, "follow", "add", "--", "other", "-junk", "nvidia") == 0
     assert "2 stored stories" in capsys.readouterr().out
     assert cli(paths, "follow", "list") == 0
-    assert "other" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == [
+        "follow",
+        "stories",
+        "new",
+        "last",
+        "14",
+        "days",
+        "query",
+    ]
+    assert "other" in out
 
 
 def test_show_json_is_a_dossier(

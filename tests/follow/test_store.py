@@ -246,3 +246,12 @@ def test_release_lets_the_query_decide_again(store: Store, ingest: Ingest, now: 
     assert store.follows.release(follow.id, ids, now) == 2
     assert member_titles(store, "R1") == ["DeepSeek one"]
     assert store.follows.excluded(follow.id) == []
+
+
+def test_recent_counts_per_day_for_the_list_sparkline(
+    store: Store, ingest: Ingest, now: datetime
+) -> None:
+    ingest(0, [("DeepSeek a", 0), ("DeepSeek b", 0.1), ("DeepSeek c", 2), ("DeepSeek old", 30)])
+    follow, _ = store.follows.add("R1", "deepseek", now)
+    store.follows.add("none", "nothing-matches-this", now)
+    assert store.follows.recent_counts(4, now) == {follow.id: [0, 1, 0, 2]}

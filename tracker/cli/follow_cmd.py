@@ -10,11 +10,13 @@ import click
 from tracker.cli import main
 from tracker.cli.context import AppContext, UsageProblem, get_context
 from tracker.follow import Follow
+from tracker.follow_chart import sparkline
 from tracker.follow_render import to_json_text, to_markdown, to_text
 from tracker.store import Store
 from tracker.textclean import clean_line
 from tracker.timeutil import iso, utcnow
 
+RECENT_DAYS = 14  # the sparkline `follow list` draws
 _LOOSE = {"ignore_unknown_options": True}  # a query such as `-junk deepseek` works as written
 
 
@@ -57,7 +59,8 @@ def follow() -> None:
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of follows.")
 def list_follows(as_json: bool) -> None:
     """Follows with their story counts and stories new since each was last opened."""
-    follows = _synced(get_context()).follows.all()
+    store = _synced(get_context())
+    follows = store.follows.all()
     if as_json:
         records = [
             {
@@ -76,10 +79,15 @@ def list_follows(as_json: bool) -> None:
     if not follows:
         click.echo("no follows: add one with `tracker follow add NAME QUERY`")
         return
+    recent = store.follows.recent_counts(RECENT_DAYS, utcnow())
+    days = f"last {RECENT_DAYS} days"
+    click.echo(f"{'follow':30} {'stories':>7} {'new':>5}  {days:{RECENT_DAYS}}  query")
     for f in follows:
-        name = clean_line(f.name)[:32]
+        name = clean_line(f.name)[:30]
+        spark = sparkline(recent.get(f.id, [0] * RECENT_DAYS), RECENT_DAYS)
         click.echo(
-            f"{name:32} {f.story_count:>6} stories {f.new_count:>5} new  {clean_line(f.query)}"
+            f"{name:30} {f.story_count:>7,} {f.new_count:>5,}  {spark:{RECENT_DAYS}}  "
+            f"{clean_line(f.query)}"
         )
 
 

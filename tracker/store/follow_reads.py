@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 from sqlite_utils import Database
@@ -74,4 +74,19 @@ class FollowReads:
                     part,
                 )
             )
+        return out
+
+    def recent_counts(self, days: int, now: datetime) -> dict[int, list[int]]:
+        """Stories per day over the last `days` days (oldest first) for every follow."""
+        first = (now - timedelta(days=days - 1)).date()
+        out: dict[int, list[int]] = {}
+        for follow_id, day, n in self.db.conn.execute(
+            f"SELECT m.follow_id, substr(s.sort_at, 1, 10), count(*) FROM follow_stories m "
+            f"CROSS JOIN stories s ON s.id = m.story_id WHERE m.{MEMBER} AND s.sort_at >= ? "
+            f"GROUP BY 1, 2",
+            (first.isoformat(),),
+        ):
+            index = (date.fromisoformat(str(day)) - first).days
+            if 0 <= index < days:
+                out.setdefault(int(follow_id), [0] * days)[index] = int(n)
         return out

@@ -48,6 +48,7 @@ QUERIES: list[tuple[str, str]] = [
     ("NOT", "nvidia NOT +china"),
     ("relevance, rare word", "deepseek sort:relevance"),
     ("relevance, 1% word", "nvidia sort:relevance"),
+    ("relevance, 12% word (falls back)", "model sort:relevance"),
     ("is:unread", "is:unread"),
     ("is:starred", "is:starred"),
     ("unread + text", "export is:unread"),

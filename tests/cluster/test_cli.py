@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster.test_store import COMET, EBAY, ingest
+from tests.cluster.helpers import COMET, EBAY, ingest
 from tracker.cli import run
 from tracker.cli.cluster_cmd import _progress
 from tracker.poll.lock import PollLock

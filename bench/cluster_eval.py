@@ -32,11 +32,25 @@ class Row:
     story: str
 
 
+FIELDS = ("ID", "TITLE", "URL", "PUBLISHER", "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP")
+
+
 def read_rows(path: Path, use_time: bool = True) -> list[Row]:
-    """The CSV's rows as clusterer items with their gold story."""
+    """The file's rows as clusterer items with their gold story: a CSV with that header, or the
+    original UCI file (tab-separated, no header, the same columns)."""
     rows: list[Row] = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for rec in csv.DictReader(handle):
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        first = handle.readline()
+        handle.seek(0)
+        tabs = "\t" in first
+        has_header = "TITLE" in first.upper().replace('"', "").replace("\t", ",").split(",")
+        reader = csv.DictReader(
+            handle,
+            fieldnames=None if has_header else FIELDS,
+            delimiter="\t" if tabs else ",",
+            quoting=csv.QUOTE_NONE if tabs else csv.QUOTE_MINIMAL,
+        )
+        for rec in reader:
             stamp = (rec.get("TIMESTAMP") or "").strip()
             when = None
             if use_time and stamp.isdigit():

@@ -3,6 +3,7 @@ and (when the shared data is beside the repo) the dev set's target."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import random
 import re
@@ -77,3 +78,13 @@ def test_dev_set_reaches_the_target() -> None:
     _, _, f1 = ev.bcubed([row.story for row in rows], result.pred)
     assert f1 >= 0.80
     assert result.per_s >= 2000  # CPU time of one core
+
+
+def test_the_original_tab_separated_headerless_file_reads_the_same(tmp_path: Path) -> None:
+    with FIXTURE.open(newline="", encoding="utf-8") as handle:
+        records = list(csv.DictReader(handle))
+    tsv = tmp_path / "newsCorpora.csv"
+    tsv.write_text("".join("\t".join(rec.values()) + "\n" for rec in records), encoding="utf-8")
+    ev = load_eval()
+    assert [r.item.title for r in ev.read_rows(tsv)] == [r["TITLE"] for r in records]
+    assert run_script(str(tsv))[0] == "rows=20 stories=4 clusters=4"

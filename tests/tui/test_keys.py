@@ -246,14 +246,17 @@ async def test_e_exports_the_current_view(make_app: AppFactory, tmp_path: Path) 
     target = tmp_path / "view.md"
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("slash", *"deepseek", "enter")
+        await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("enter")  # md, the default
-        await pilot.pause()
-        field = app.screen.query_one("#prompt-input")
+        await settle(pilot)
+        field = app.screen.query_one("#export-path")
+        assert str(field.value).endswith("tracker-export-20250128.md")  # type: ignore[attr-defined]
         field.value = str(target)  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
         text = target.read_text()
-        assert NVIDIA.replace("$", "\\$") in text or NVIDIA in text
-        assert "exported 14 stories" in " ".join(str(n.message) for n in app._notifications)
+        assert "DeepSeek tops the App Store" in text
+        assert "Stargate" not in text  # only the current view
+        notes = " ".join(str(n.message) for n in app._notifications)
+        assert f"exported 6 stories to {target}" in notes

@@ -234,22 +234,14 @@ class StoryActions(Screen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_export(self) -> None:
-        from tracker.export import STORY_FORMATS, default_path
+        """`e`: the export helper's dialog picks format and path; the export runs in a thread."""
+        from tracker.tui.screens.export import ExportScreen
 
-        today = self.data.clock().date()
-        fmt = await self.app.push_screen_wait(
-            PromptDialog("Export format", "md", hint=" · ".join(STORY_FORMATS))
-        )
-        if not fmt or fmt.strip() not in STORY_FORMATS:
-            if fmt:
-                self.say(f"unknown format {fmt!r}", severity="error")
-            return
-        fmt = fmt.strip()
-        path = await self.app.push_screen_wait(
-            PromptDialog(f"Export {fmt} to", str(default_path(fmt, today)))
-        )
-        if path and path.strip():
-            self.export_worker(fmt, Path(path.strip()).expanduser(), self.query_text)
+        query = self.query_text
+        dialog = ExportScreen(query, self.data.clock().date(), count=self.stories.total)
+        request = await self.app.push_screen_wait(dialog)
+        if request is not None:
+            self.export_worker(request.format, request.path, query)
 
     @work(thread=True, group="write", exit_on_error=False)
     def export_worker(self, fmt: str, path: Path, query: str) -> None:

@@ -109,3 +109,25 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     built = build_corpus(tmp_path_factory.mktemp("query") / "tracker.db")
     yield built
     built.store.close()
+
+
+PLANS = {
+    # the fixture is small: every id set may drive (the plan a tiny database gets)
+    "drive": {},
+    # no id set is small: walk the date index, full-text matches gathered once
+    "scan": {"SOURCE_MAX": 0, "WINDOWED": False},
+    # every term is "very common": walk the date index in windows of 2, then 4
+    "window": {"SOURCE_MAX": 0, "WINDOWED": True, "WINDOW": 2, "WINDOW_MAX": 4},
+}
+
+
+@pytest.fixture(params=list(PLANS))
+def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test under each query plan, forced by the planner's thresholds."""
+    import tracker.store.searchplan as plan_module
+    import tracker.store.searchrun as run_module
+
+    for name, value in PLANS[request.param].items():
+        module = run_module if name.startswith("WINDOW_") or name == "WINDOW" else plan_module
+        monkeypatch.setattr(module, name, value)
+    return str(request.param)

@@ -130,7 +130,9 @@ _WORDS = st.sampled_from(
     max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(_WORDS, max_size=8))
-def test_word_soup_pages_agree_with_ids(watched: tuple[Corpus, Store], words: list[str]) -> None:
+def test_word_soup_pages_agree_with_ids(
+    watched: tuple[Corpus, Store], plan: str, words: list[str]
+) -> None:
     corpus, other = watched
     text = " ".join(words)
     version, changes = other.data_version(), corpus.store.db.conn.total_changes

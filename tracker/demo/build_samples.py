@@ -28,7 +28,8 @@ _BOLD = re.compile(r"\*\*([^*]+)\*\*")
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One story as written in a source file."""
+    """One story as written in a source file: `body` in the tiny markup of `body_to_html`, or
+    `html` taken verbatim (the deliberately hostile item)."""
 
     id: str
     title: str
@@ -92,7 +93,8 @@ def load_outlet(path: Path) -> Outlet:
     items = []
     for raw in data["item"]:
         date = raw["date"]
-        assert isinstance(date, datetime) and date.tzinfo is not None, raw["id"]
+        if not isinstance(date, datetime) or date.tzinfo is None:
+            raise ValueError(f"{path.name}: item {raw['id']}: date needs a time and a zone")
         link = str(raw.get("link") or f"{site}{date:%Y/%m/%d}/{raw['id']}")
         items.append(
             Item(

@@ -33,7 +33,7 @@ from tracker.tui.data import DataSource, Options
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
-SHOTS = ("main", "reader", "filter", "follow", "help", "safety")
+SHOTS = ("main", "reader", "filter", "help", "safety", "follow")  # follow last: it marks a visit
 FILTER = "deepseek +china"
 FOLLOW = "DeepSeek R1 launch"
 READ_FILTER = "nvidia @2025-01-27--2025-01-28"

@@ -24,6 +24,8 @@ PROBE_MAX = 200  # up to this many candidate stories, text terms are probed stor
 
 @dataclass(frozen=True, slots=True)
 class Count:
+    """How many stories a query matches; exact up to a cap (`str()`: "10,000+" beyond it)."""
+
     value: int
     exact: bool  # False: at least `value`
 
@@ -85,11 +87,8 @@ class SearchRepo:
               cap: int = COUNT_CAP) -> Count:  # fmt: skip
         """How many stories match, exact up to `cap`."""
         q = _query(query)
-        if q.root is None:
-            total = int(self.db.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
-            return Count(total, True)
         plan = self._plan(q, now or utcnow())
-        ids = id_set(q.root)
+        ids = None if q.root is None else id_set(q.root)
         if plan.kind != "drive" and ids is not None:  # counted without reading a story row
             sql, params = f"SELECT 1 FROM ({ids.text})", ids.params
         else:  # a drive plan holds its few candidates already

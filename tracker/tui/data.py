@@ -94,7 +94,7 @@ class DataSource:
         self._pool: queue.SimpleQueue[Store] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._all: list[Store] = []
-        self._anchors: dict[str, dict[int, search.Cursor]] = {}  # query -> index -> cursor
+        self._anchors: dict[str, dict[int, search.Position]] = {}  # query -> index -> where
 
     @contextmanager
     def store(self) -> Iterator[Store]:
@@ -126,11 +126,12 @@ class DataSource:
         with self.store() as store:
             return search.count(store, query, self.clock())
 
-    def rows(self, query: str, start: int, limit: int) -> list[ListRow]:
+    def rows(self, query: str, start: int, limit: int, total: int | None = None) -> list[ListRow]:
         """Rows `start .. start+limit` of the query's list, by keyset from the nearest anchor.
 
         Every page read records where the next one starts, so scrolling on reads each page by
-        keyset; a jump far from any known page (`G`, a scrollbar drag) reads by offset once.
+        keyset. A jump far from any known page reads from the nearer end: from the bottom in
+        the opposite order when `total` (exact) is known, else by offset.
         """
         now = self.clock()
         anchors = self._anchors.setdefault(query, {})
@@ -145,13 +146,26 @@ class DataSource:
                         return []
                     stories, cursor = search.page(store, query, limit, after, now)
                 else:
-                    stories, cursor = search.page_at(store, query, start, limit, now)
+                    stories, cursor = self._jump(store, query, start, limit, total, now)
             if cursor is not None:
                 if len(anchors) > 4096:
                     anchors.clear()
                 anchors[start + len(stories)] = cursor
             others = search.other_sources(store, stories)
         return [ListRow.of(s, others.get(s.cluster_id or 0, 0)) for s in stories]
+
+    @staticmethod
+    def _jump(
+        store: Store, query: str, start: int, limit: int, total: int | None, now: datetime
+    ) -> tuple[list[Story], search.Position | None]:
+        if total is not None and total - start < start:
+            count = max(min(limit, total - start), 0)
+            found = search.page_from_end(store, query, count, total - start - count, now)
+            if found is not None:
+                last = found[-1] if found else None
+                more = last is not None and start + len(found) < total
+                return found, ((last.sort_at, last.id) if more and last else None)
+        return search.page_at(store, query, start, limit, now)
 
     def forget(self, query: str | None = None) -> None:
         """Drop keyset anchors (after the data changed)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Literal
 
 from tracker.models import Story
 from tracker.query import QueryError, parse
 from tracker.store import Store
 from tracker.store.search import Cursor
 
-__all__ = ["Cursor", "add_follow", "check", "count", "follows", "iterate", "page", "page_at"]
+Position = Cursor | tuple[datetime, int]  # a page's next cursor, or a story's (sort_at, id)
 
 
 def check(query: str, now: datetime) -> str | None:
@@ -31,8 +32,8 @@ def count(store: Store, query: str, now: datetime) -> tuple[int, bool]:
 
 
 def page(
-    store: Store, query: str, limit: int, after: Cursor | None, now: datetime
-) -> tuple[list[Story], Cursor | None]:
+    store: Store, query: str, limit: int, after: Position | None, now: datetime
+) -> tuple[list[Story], Position | None]:
     """Up to `limit` stories after `after`, and the cursor after the last one (None: no more)."""
     result = store.search.page(query, limit, after, now=now)
     return result.stories, result.next_cursor
@@ -40,10 +41,23 @@ def page(
 
 def page_at(
     store: Store, query: str, start: int, limit: int, now: datetime
-) -> tuple[list[Story], Cursor | None]:
+) -> tuple[list[Story], Position | None]:
     """A page at an absolute position, for jumps far from any known keyset anchor."""
     result = store.search.page(query, limit, None, offset=start, now=now)
     return result.stories, result.next_cursor
+
+
+def page_from_end(
+    store: Store, query: str, limit: int, skip: int, now: datetime
+) -> list[Story] | None:
+    """`limit` stories ending `skip` rows before the end of the list, read in the opposite
+    order (so `G` costs what `g` does); None when the order cannot be reversed (relevance)."""
+    q = parse(query, now)
+    if q.order not in ("new", "old"):
+        return None
+    opposite: Literal["new", "old"] = "old" if q.order == "new" else "new"
+    result = store.search.page(q, limit, None, offset=skip, now=now, order=opposite)
+    return list(reversed(result.stories))
 
 
 def ids(store: Store, query: str, now: datetime) -> list[int]:

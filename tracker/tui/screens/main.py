@@ -102,8 +102,8 @@ class MainScreen(StoryActions, Screen[None]):
         self.post_message(msg.CountLoaded(generation, *self.data.count(query)))
 
     @work(thread=True, group="rows", exit_on_error=False)
-    def load_rows(self, generation: int, query: str, start: int) -> None:
-        rows = self.data.rows(query, start, PAGE)
+    def load_rows(self, generation: int, query: str, start: int, total: int | None) -> None:
+        rows = self.data.rows(query, start, PAGE, total)
         self.post_message(msg.RowsLoaded(generation, start, rows, len(rows) == PAGE))
 
     def reload(self) -> None:
@@ -186,7 +186,8 @@ class MainScreen(StoryActions, Screen[None]):
 
     def on_story_list_need_rows(self, message: StoryList.NeedRows) -> None:
         if message.generation == self.generation:
-            self.load_rows(message.generation, self.query_text, message.start)
+            total = self.stories.total if self.stories.exact else None
+            self.load_rows(message.generation, self.query_text, message.start, total)
 
     def on_story_list_highlighted(self, message: StoryList.Highlighted) -> None:
         if self._preview is not None:

@@ -15,6 +15,7 @@ warm figure is its third reload, the first one that sends validators. Traffic st
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -31,40 +32,18 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-WORDS = [
-    "model",
-    "open",
-    "weights",
-    "chip",
-    "export",
-    "control",
-    "benchmark",
-    "reasoning",
-    "inference",
-    "cluster",
-    "training",
-    "startup",
-    "funding",
-    "release",
-    "paper",
-    "agent",
-    "safety",
-    "policy",
-    "compute",
-    "datacenter",
-    "token",
-    "latency",
-    "energy",
-    "regulator",
-    "launch",
-    "partnership",
-    "valuation",
-    "research",
-    "lab",
-    "frontier",
-    "distillation",
-    "evaluation",
-]
+
+def _vocabulary(size: int = 4000) -> list[str]:
+    """Pseudo-words, fixed by seed: text with a realistic spread of terms (a Zipf-like draw
+    below), so search indexing and clustering see ordinary news vocabulary, not 30 words."""
+    rng = random.Random(7)
+    letters = "etaoinshrdlucmfwypvbgkjqxz"
+    weights = [26 - i for i in range(26)]
+    return ["".join(rng.choices(letters, weights, k=rng.randint(3, 10))) for _ in range(size)]
+
+
+WORDS = _vocabulary()
+_CUM_WEIGHTS = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(WORDS))))
 EPOCH = 1_735_000_000
 
 
@@ -77,7 +56,7 @@ class Run:
 
 
 def _text(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
+    return " ".join(rng.choices(WORDS, cum_weights=_CUM_WEIGHTS, k=words))
 
 
 def _entry_html(rng: random.Random) -> str:

@@ -106,7 +106,9 @@ def test_errors_back_off_exponentially_and_reset_on_success(
         assert feed is not None and feed.next_poll_at is not None
         waits.append(feed.next_poll_at - NOW)
     assert waits == [timedelta(hours=1), timedelta(hours=2), timedelta(hours=4)]
-    assert feed.error_count == 3 and feed.active and feed.last_error == "HTTP 404"
+    assert (
+        feed is not None and feed.error_count == 3 and feed.active and feed.last_error == "HTTP 404"
+    )
     server.feed("/a.xml", simple_rss(1))
     assert poller.run(url, clock=clock).results[0].status == "ok"
     with poller.store() as store:

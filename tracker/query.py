@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from tracker.config import TAG_NAME
 from tracker.queryast import (
     And,
     DateRange,
     Field,
+    FieldName,
     Follow,
     Node,
     Not,
@@ -50,7 +52,7 @@ class QueryError(ValueError):
 
 def parse(text: str, now: datetime | None = None) -> Query:
     """Parse a query; relative dates stay relative unless `now` is given. Raises QueryError."""
-    parser = _Parser(text, tokenize(text, QueryError))
+    parser = _Parser(tokenize(text, QueryError))
     root = parser.parse()
     query = Query(text=text, root=root, sort=parser.sort)
     return query.resolved(now) if now is not None else query
@@ -59,8 +61,7 @@ def parse(text: str, now: datetime | None = None) -> Query:
 class _Parser:
     """Recursive descent: or := and (OR and)*; and := unary ([AND] unary)*; unary := NOT unary."""
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
-        self.text = text
+    def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.at = 0
         self.depth = 0
@@ -154,11 +155,10 @@ class _Parser:
         return self.field(token)
 
     def text_term(self, token: Token, value: str, *, phrase: bool, title: bool = False) -> Text:
-        prefix = token.prefix
         if not any(c.isalnum() for c in value):
             raise QueryError(f"{token.text!r} has no letters or digits to search for",
                              token.position)  # fmt: skip
-        return Text(value, phrase=phrase, prefix=prefix, field="title" if title else None)
+        return Text(value, phrase=phrase, prefix=token.prefix, field="title" if title else None)
 
     def tag(self, token: Token, name: str) -> Tag:
         if not TAG_NAME.match(name):
@@ -188,7 +188,7 @@ class _Parser:
         if name == "title":
             return self.text_term(token, value, phrase=token.quoted, title=True)
         if name in ("author", "feed", "site"):
-            return Field(name, value.strip())  # type: ignore[arg-type]
+            return Field(cast(FieldName, name), value.strip())
         if name == "tag":
             return self.tag(token, value)
         if name == "follow":
@@ -196,8 +196,8 @@ class _Parser:
         if name in ("since", "until"):
             return self.dates(token, value, name)
         if name == "is":
-            return State(self.choice(token, value, STATES))  # type: ignore[arg-type]
-        self.sort = self.choice(token, value, SORTS)  # type: ignore[assignment]
+            return State(cast(StateName, self.choice(token, value, STATES)))
+        self.sort = cast(Sort, self.choice(token, value, SORTS))
         return None
 
     def choice(self, token: Token, value: str, options: tuple[str, ...]) -> str:

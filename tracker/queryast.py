@@ -10,6 +10,7 @@ from tracker.querydates import DateBound
 
 Sort = Literal["new", "old", "relevance"]
 StateName = Literal["unread", "read", "starred", "tagged", "untagged"]
+FieldName = Literal["author", "feed", "site"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class Text:
 class Field:
     """`author:`, `feed:` (feed title or URL) or `site:` (the story URL's host)."""
 
-    name: Literal["author", "feed", "site"]
+    name: FieldName
     value: str
 
 

@@ -38,7 +38,7 @@ def safe_link(href: str | None) -> str | None:
 class _Converter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
+        self.blocks: list[tuple[str, bool]] = []  # (markdown, is a list item)
         self.line: list[str] = []
         self.prefix: list[str] = []  # "> " for quotes, list indentation
         self.lists: list[list[int]] = []  # one counter per open list (-1: bullets)
@@ -52,8 +52,20 @@ class _Converter(HTMLParser):
         self.line = []
         if text:
             lead = "".join(self.prefix)
-            self.blocks.append(lead + self.heading + text.replace("\n", "\n" + lead))
+            item = bool(self.lists) and text.lstrip().startswith(("- ", *"0123456789"))
+            self.blocks.append((lead + self.heading + text.replace("\n", "\n" + lead), item))
         self.heading = ""
+
+    def markdown(self) -> str:
+        """Blocks apart by a blank line; list items of one list by a newline (a tight list)."""
+        out: list[str] = []
+        previous = False
+        for text, item in self.blocks:
+            if out:
+                out.append("\n" if item and previous else "\n\n")
+            out.append(text)
+            previous = item
+        return "".join(out)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -144,7 +156,7 @@ def html_to_markdown(html: str) -> str:
     converter.feed(html)
     converter.close()
     converter.flush()
-    return "\n\n".join(converter.blocks)
+    return converter.markdown()
 
 
 def text_to_markdown(text: str) -> str:

@@ -53,6 +53,9 @@ class MainScreen(StoryActions, Screen[None]):
         self.query_text = ""
         self.generation = 0
         self._preview: Timer | None = None
+        self._side_busy = False
+        self._focus_on_rows: int | None = None
+        self._side_again = False
         self.opened_id: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -78,7 +81,7 @@ class MainScreen(StoryActions, Screen[None]):
         self.stories.focus()
         self.reader.show(None, "")
         self.set_query("")
-        self.load_side()
+        self.refresh_side()
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -119,7 +122,7 @@ class MainScreen(StoryActions, Screen[None]):
             int(stories.scroll_y),
             max(stories.size.height, 1),
         )
-        self.load_side()
+        self.refresh_side()
 
     @work(thread=True, group="list", exit_on_error=False)
     def load_again(
@@ -138,10 +141,28 @@ class MainScreen(StoryActions, Screen[None]):
         total, exact = self.data.count(query)
         self.post_message(msg.Reloaded(generation, pages, total, exact, index))
 
-    @work(thread=True, group="side", exclusive=True, exit_on_error=False)
+    def refresh_side(self) -> None:
+        """Re-read counts; at most one read runs (at a million stories it takes a second or
+        two), and changes meanwhile cause one more read when it ends."""
+        if self._side_busy:
+            self._side_again = True
+            return
+        self._side_busy = True
+        self.load_side()
+
+    @work(thread=True, group="side", exit_on_error=False)
     def load_side(self) -> None:
-        self.post_message(msg.StatusLoaded(self.data.status()))
-        self.post_message(msg.SidebarLoaded(self.data.sidebar()))
+        try:
+            self.post_message(msg.StatusLoaded(self.data.status()))
+            self.post_message(msg.SidebarLoaded(self.data.sidebar()))
+        finally:
+            self.app.call_from_thread(self._side_done)
+
+    def _side_done(self) -> None:
+        self._side_busy = False
+        if self._side_again:
+            self._side_again = False
+            self.refresh_side()
 
     @work(thread=True, group="story", exclusive=True, exit_on_error=False)
     def load_story(self, story_id: int) -> None:
@@ -156,6 +177,9 @@ class MainScreen(StoryActions, Screen[None]):
 
     def on_rows_loaded(self, message: msg.RowsLoaded) -> None:
         self.stories.add_rows(message.generation, message.start, message.rows, message.more)
+        if message.generation == self._focus_on_rows:
+            self._focus_on_rows = None
+            self.call_after_refresh(self.stories.focus)
 
     def on_count_loaded(self, message: msg.CountLoaded) -> None:
         if message.generation == self.generation:
@@ -206,10 +230,14 @@ class MainScreen(StoryActions, Screen[None]):
 
     @on(FilterBar.Applied)
     def filter_applied(self, message: FilterBar.Applied) -> None:
-        if message.query != self.query_text:
-            self.set_query(message.query)
-        if self.data.check(message.query) is None:
+        if message.query == self.query_text:
             self.stories.focus()
+            return
+        self.set_query(message.query)
+        if self.query_text == message.query:
+            # Moving focus repaints the whole screen (borders, footer): do it once the new
+            # rows are on screen, so they are not kept waiting behind it.
+            self._focus_on_rows = self.generation
 
     def on_query_input_done(self, _: QueryInput.Done) -> None:
         self.stories.focus()

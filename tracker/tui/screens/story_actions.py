@@ -54,7 +54,7 @@ class StoryActions(Screen[None]):
 
         def reload(self) -> None: ...
 
-        def load_side(self) -> Any: ...
+        def refresh_side(self) -> None: ...
 
     @property
     def options(self) -> Options:
@@ -171,7 +171,7 @@ class StoryActions(Screen[None]):
     def follow_worker(self, name: str, query: str) -> None:
         gathered = self.data.follow(name, query)
         self.app.call_from_thread(self.say, f"following “{name}”: {gathered:,} stories")
-        self.app.call_from_thread(self.load_side)
+        self.app.call_from_thread(self.refresh_side)
 
     def open_follow(self, name: str) -> bool:
         """Show a follow on the follows helper's screen, when it exists."""

@@ -133,3 +133,26 @@ async def test_narrow_terminal_hides_the_sidebar_and_reads_full_screen(
         await pilot.press("escape")
         await settle(pilot)
         assert app.query_one(StoryList).display
+
+
+async def test_no_escape_sequence_from_a_feed_reaches_the_screen(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from tests.tui.fixtures import NOW, record
+    from tracker.store import Store
+
+    db = build(tmp_path / "esc.db")
+    title = "\x1b]8;;https://evil.example\x07Click\x1b]8;;\x07 \x1b[2J\x9b31m red"
+    with Store.open(db) as store:  # straight into the database, past the parser's cleaning
+        feed = store.feeds.all()[0]
+        store.stories.ingest(feed.id, [record(title, "https://x.example/esc", NOW, title)], NOW)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        row = lines(app.query_one(StoryList))[0]
+        assert "Click" in row and "red" in row
+        assert not any(c in row for c in "\x1b\x07\x9b"), repr(row)
+        screen = app.export_screenshot()
+        assert not any(c in screen for c in "\x1b\x07\x9b")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tracker.models import Config, Story
 from tracker.store import Store, write
+from tracker.textclean import clean_line, clean_text
 from tracker.timeutil import utcnow
 from tracker.tui import search_adapter as search
 from tracker.tui.html_md import html_to_markdown, text_to_markdown
@@ -51,9 +52,9 @@ class ListRow:
         return cls(
             story.id,
             story.sort_at,
-            story.feed_title,
-            story.title,
-            story.tags,
+            clean_line(story.feed_title),
+            clean_line(story.title),
+            tuple(clean_line(t) for t in story.tags),
             story.read,
             story.starred,
             story.url,
@@ -194,13 +195,13 @@ class DataSource:
             feeds = store.feeds.all(with_counts=True)
             tags = store.tags.counts()
             follows = search.follows(store)
-        items = [SidebarItem("follow", name, name, unread) for name, unread in follows]
-        items += [SidebarItem("tag", t, t, unread) for t, _n, unread in tags]
+        items = [SidebarItem("follow", name, clean_line(name), unread) for name, unread in follows]
+        items += [SidebarItem("tag", t, clean_line(t), unread) for t, _n, unread in tags]
         items += [
             SidebarItem(
                 "feed",
                 f.url,
-                f.display_title,
+                clean_line(f.display_title),
                 None if f.last_status in ("error", "gone") and not f.story_count
                 else f.unread_count,
                 failing=f.last_status in ("error", "gone"),
@@ -232,7 +233,8 @@ class DataSource:
         if detail is None:
             return None, ""
         story = detail.story
-        return detail, html_to_markdown(story.content_html) or text_to_markdown(story.summary)
+        markdown = html_to_markdown(story.content_html) or text_to_markdown(story.summary)
+        return detail, clean_text(markdown)
 
     def tag_names(self) -> list[str]:
         with self.store() as store:

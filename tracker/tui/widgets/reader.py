@@ -10,22 +10,27 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from tracker.textclean import clean_line
 from tracker.tui.data import StoryDetail
 
 
 def header(detail: StoryDetail) -> Content:
+    """Every field is cleaned of control characters again here: the screen is the last line."""
     story = detail.story
     when = (story.published or story.sort_at).strftime("%b %d %Y %H:%M UTC")
-    meta: list[str | tuple[str, str]] = [(story.feed_title, "bold")]
+    meta: list[str | tuple[str, str]] = [(clean_line(story.feed_title), "bold")]
     if story.author:
-        meta += [" · ", story.author]
+        meta += [" · ", clean_line(story.author)]
     meta += [" · ", when]
     marks = ("★ starred · " if story.starred else "") + ("read" if story.read else "unread")
     tags: list[str | tuple[str, str]] = []
     for tag, source in detail.tag_sources:
-        tags += [(f"#{tag}", "italic"), (f"({source}) " if source != "user" else " ", "dim")]
+        tags += [
+            (f"#{clean_line(tag)}", "italic"),
+            (f"({source}) " if source != "user" else " ", "dim"),
+        ]
     return Content.assemble(
-        (story.title or "(untitled)", "bold"),
+        (clean_line(story.title) or "(untitled)", "bold"),
         "\n",
         *meta,
         "\n",
@@ -33,7 +38,7 @@ def header(detail: StoryDetail) -> Content:
         "  " if tags else "",
         *tags,
         "\n",
-        (story.url or "(no link)", "underline" if story.url else "dim"),
+        (clean_line(story.url) or "(no link)", "underline" if story.url else "dim"),
     )
 
 

@@ -35,7 +35,7 @@ def row_date(when: datetime, now: datetime) -> str:
         return when.strftime("%H:%M")
     if when.year == now.year:
         return when.strftime("%b %d")
-    return when.strftime("%Y-%m")
+    return when.strftime("%y-%m-%d")
 
 
 class StoryList(ScrollView, can_focus=True):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.httpserver import FeedServer
-from tracker.models import Config, FeedConfig, Settings
+from tracker.models import Config, FeedConfig, RuleConfig, Settings
 from tracker.poll.poller import ParsePool, PollSummary, poll
 from tracker.store import Store
 
@@ -38,15 +38,23 @@ class Poller:
     settings: Settings
     parser: ParsePool | None = None
 
-    def config(self, *urls: str, tags: tuple[str, ...] = ()) -> Config:
+    def config(
+        self, *urls: str, tags: tuple[str, ...] = (), rules: tuple[RuleConfig, ...] = ()
+    ) -> Config:
         """The config, also written as feeds.toml beside the database (a move rewrites it)."""
         path = self.db.parent / "feeds.toml"
         path.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
         feeds = tuple(FeedConfig(url=u, tags=tags) for u in urls)
-        return Config(path=str(path), settings=self.settings, feeds=feeds)
+        return Config(path=str(path), settings=self.settings, feeds=feeds, rules=rules)
 
-    def run(self, *urls: str, tags: tuple[str, ...] = (), **kwargs: Any) -> PollSummary:
-        config = self.config(*urls, tags=tags)
+    def run(
+        self,
+        *urls: str,
+        tags: tuple[str, ...] = (),
+        rules: tuple[RuleConfig, ...] = (),
+        **kwargs: Any,
+    ) -> PollSummary:
+        config = self.config(*urls, tags=tags, rules=rules)
         with Store.open(self.db) as store:
             store.feeds.sync(config)
         kwargs.setdefault("every", True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.httpserver import FeedServer, rss
 from tests.poll.conftest import Poller
+from tracker.models import RuleConfig
 from tracker.timeutil import utcnow
 
 
@@ -58,3 +59,27 @@ def _ids(store: object) -> list[int]:
 
     assert isinstance(store, Store)
     return [int(r[0]) for r in store.db.conn.execute("SELECT id FROM stories")]
+
+
+def test_ingest_hooks_tag_by_rule_and_cluster_in_the_same_poll(
+    server: FeedServer, poller: Poller
+) -> None:
+    doc = rss(
+        [
+            {
+                "guid": "a",
+                "title": "DeepSeek releases R1 reasoning model",
+                "link": "http://e.org/a",
+            },
+            {"guid": "b", "title": "Weather is mild today", "link": "http://e.org/b"},
+        ]
+    )
+    server.feed("/a.xml", doc)
+    rule = RuleConfig(query="deepseek", tag="deepseek")
+    result = poller.run(server.url("/a.xml"), rules=(rule,)).results[0]
+    assert result.new == 2
+    with poller.store() as store:
+        stories = {s.key: s for s in store.stories.many(_ids(store))}
+    assert "deepseek" in stories["a"].tags and "deepseek" not in stories["b"].tags
+    if hasattr(store, "clusters"):  # the clustering hook, once present, clusters new stories
+        assert all(s.cluster_id is not None for s in stories.values())

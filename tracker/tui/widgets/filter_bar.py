@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-DEBOUNCE = 0.06
+DEBOUNCE = 0.04
 HISTORY = 100
 
 

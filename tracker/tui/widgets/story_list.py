@@ -25,17 +25,10 @@ from textual.style import Style
 
 from tracker.timeutil import utcnow
 from tracker.tui.data import ListRow
+from tracker.tui.widgets.story_row import format_row
 
 PAGE = 100
 KEEP_PAGES = 40  # at most 4,000 rows in memory, whatever the database holds
-
-
-def row_date(when: datetime, now: datetime) -> str:
-    if when.date() == now.date():
-        return when.strftime("%H:%M")
-    if when.year == now.year:
-        return when.strftime("%b %d")
-    return when.strftime("%y-%m-%d")
 
 
 class StoryList(ScrollView, can_focus=True):
@@ -270,41 +263,7 @@ class StoryList(ScrollView, can_focus=True):
         return Strip(line.render_segments(base), width)
 
     def format_row(self, row: ListRow, width: int) -> Content:
-        style = self.get_visual_style
-        if row.starred:
-            mark: tuple[str, Style] = ("★ ", style("story-list--star", partial=True))
-        elif not row.read:
-            mark = ("● ", style("story-list--dot", partial=True))
-        else:
-            mark = ("  ", Style())
-        feed_width = 16 if width >= 80 else 11
-        feed = Content(row.feed_title).truncate(feed_width, ellipsis=True, pad=True)
-        title_style = style(
-            "story-list--unread" if not row.read else "story-list--read", partial=True
-        )
-        tail = Content(f" +{row.sources}" if row.sources else "")
-        room = width - 2 - 8 - feed_width - 1 - tail.cell_length
-        tags = " ".join(row.tags)
-        tag_room = min(len(tags), max(room - Content(row.title).cell_length - 2, 0))
-        tag_room = tag_room if tag_room >= 6 or tag_room == len(tags) else 0
-        title_room = max(room - (tag_room + 2 if tag_room else 0), 0)
-        middle = Content.assemble((row.title, title_style)).truncate(
-            title_room, ellipsis=True, pad=True
-        )
-        if tag_room:
-            tag_text = (
-                Content(tags)
-                .truncate(tag_room, ellipsis=True)
-                .pad_left(tag_room - min(len(tags), tag_room))
-            )
-            middle = Content.assemble(
-                middle, "  ", tag_text.stylize(style("story-list--tags", partial=True))
-            )
-        return Content.assemble(
-            mark,
-            (row_date(row.sort_at, self.clock()).ljust(8), style("story-list--meta", partial=True)),
-            feed.stylize(style("story-list--meta", partial=True)),
-            " ",
-            middle,
-            (tail.plain, style("story-list--sources", partial=True)),
-        ).truncate(width, pad=True)
+        return format_row(row, width, self.clock(), self._part_style)
+
+    def _part_style(self, part: str) -> Style:
+        return self.get_visual_style(f"story-list--{part}", partial=True)

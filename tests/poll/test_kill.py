@@ -30,6 +30,18 @@ def _keys(db: Path) -> set[tuple[int, str]]:
         conn.close()
 
 
+def _wait_for_more(db: Path, count: int, deadline: float) -> None:
+    """Until another connection has committed more than `count` stories (or the deadline)."""
+    conn = sqlite3.connect(db, timeout=5)
+    try:
+        while time.monotonic() < deadline:
+            if conn.execute("SELECT count(*) FROM stories").fetchone()[0] > count:
+                return
+            time.sleep(0.005)
+    finally:
+        conn.close()
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments(tmp_path: Path, server: FeedServer) -> None:
     served = {"n": 0}
@@ -59,9 +71,13 @@ def test_sigkill_at_random_moments(tmp_path: Path, server: FeedServer) -> None:
     full = time.monotonic() - started  # how long one whole run takes on this machine now
     seen = _keys(db)
     cut_mid_run = 0  # kills that landed after some feeds were committed
-    for _ in range(ROUNDS):
+    for round_ in range(ROUNDS):
         proc = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 1.1) * full)
+        if round_ % 2:  # any moment: startup, sync, fetching, parsing, writing
+            time.sleep(rng.uniform(0.1, 1.1) * full)
+        else:  # a moment inside the writing phase: after this run's first commit
+            _wait_for_more(db, len(seen), deadline=time.monotonic() + 3 * full)
+            time.sleep(rng.uniform(0.0, 0.05))
         killed = proc.poll() is None
         if killed:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -74,7 +90,7 @@ def test_sigkill_at_random_moments(tmp_path: Path, server: FeedServer) -> None:
     assert finished.returncode == 0, finished.stderr
     final = _keys(db)
     assert seen < final
-    assert cut_mid_run >= 3, cut_mid_run
+    assert cut_mid_run >= ROUNDS // 4, cut_mid_run
     conn = sqlite3.connect(db)
     statuses = {s for (s,) in conn.execute("SELECT last_status FROM feeds")}
     conn.close()

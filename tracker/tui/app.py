@@ -36,6 +36,7 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
     ("export", "Export the current view", "json, jsonl, csv, md or atom  (e)"),
     ("tag_all", "Tag all stories in the filter", "With a confirmation  (T)"),
     ("read_all", "Mark all stories in the filter read", "With a confirmation  (M)"),
+    ("group", "One row per event / every story", "A cluster's coverage as one row, +N  (c)"),
     ("back", "Back / clear the filter", "(esc)"),
 )
 LIST_ACTIONS: tuple[tuple[str, str, str], ...] = (

@@ -19,6 +19,7 @@ from tracker.models import Config, Story
 from tracker.store import Store, write
 from tracker.textclean import clean_line, clean_text
 from tracker.timeutil import utcnow
+from tracker.tui import grouping
 from tracker.tui import search_adapter as search
 from tracker.tui.html_md import html_to_markdown, text_to_markdown
 
@@ -95,6 +96,7 @@ class DataSource:
         self._pool: queue.SimpleQueue[Store] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._all: list[Store] = []
+        self.grouped = False  # one row per event (cluster); set by the main screen
         self._anchors: dict[str, dict[int, search.Position]] = {}  # query -> index -> where
 
     @contextmanager
@@ -123,9 +125,10 @@ class DataSource:
         return search.check(query, self.clock())
 
     def count(self, query: str) -> tuple[int, bool]:
-        """(matches, exact); beyond a cap the count is "at least"."""
+        """(matches, exact); beyond a cap the count is "at least"; grouped, "at most"."""
         with self.store() as store:
-            return search.count(store, query, self.clock())
+            total, exact = search.count(store, query, self.clock())
+        return total, exact and not self.grouped
 
     def rows(self, query: str, start: int, limit: int, total: int | None = None) -> list[ListRow]:
         """Rows `start .. start+limit` of the query's list, by keyset from the nearest anchor.
@@ -135,6 +138,8 @@ class DataSource:
         the opposite order when `total` (exact) is known, else by offset.
         """
         now = self.clock()
+        if self.grouped:
+            return self._grouped_rows(query, start, limit, now)
         anchors = self._anchors.setdefault(query, {})
         with self.store() as store:
             if start == 0 or start in anchors:
@@ -152,6 +157,25 @@ class DataSource:
                 if len(anchors) > 4096:
                     anchors.clear()
                 anchors[start + len(stories)] = cursor
+            others = search.other_sources(store, stories)
+        return [ListRow.of(s, others.get(s.cluster_id or 0, 0)) for s in stories]
+
+    def _grouped_rows(self, query: str, start: int, limit: int, now: datetime) -> list[ListRow]:
+        """One row per event; reached by walking kept pages from the nearest anchor."""
+        anchors = self._anchors.setdefault("\x00grouped " + query, {})
+        base = max((i for i in anchors if i <= start), default=0)
+        after = anchors.get(base)
+        if base and after is None:
+            return []
+        with self.store() as store:
+            while True:
+                stories, after = grouping.kept_page(store, query, limit, after, now)
+                if after is not None:
+                    anchors[base + len(stories)] = after
+                if base + len(stories) > start or after is None:
+                    break
+                base += len(stories)
+            stories = stories[start - base :]
             others = search.other_sources(store, stories)
         return [ListRow.of(s, others.get(s.cluster_id or 0, 0)) for s in stories]
 
@@ -177,6 +201,8 @@ class DataSource:
 
     def locate(self, query: str, story_id: int, limit: int) -> int | None:
         """The index of `story_id` within the first `limit` rows of the list."""
+        if self.grouped:
+            return None
         with self.store() as store:
             stories, _ = search.page(store, query, limit, None, self.clock())
         for index, story in enumerate(stories):

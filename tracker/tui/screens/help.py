@@ -26,7 +26,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("r", "poll now"),
     ("e", "export the current view"),
     ("T / M", "tag all / mark all read in the filter"),
+    ("c", "one row per event (+N sources) / all"),
     ("tab", "switch between sidebar, list and reader"),
+    ("ctrl+t", "light / dark theme"),
     ("?", "this help"),
     ("ctrl+p", "command palette: every action"),
 )
@@ -44,9 +46,10 @@ QUERY: tuple[tuple[str, str], ...] = (
 
 
 def table(title: str, rows: tuple[tuple[str, str], ...]) -> Content:
+    width = max(len(key) for key, _ in rows) + 3
     lines: list[str | tuple[str, str]] = [(title, "bold underline"), "\n"]
     for key, what in rows:
-        lines += [(f"  {key:<32}", "bold"), what, "\n"]
+        lines += [(f"  {key:<{width}}", "bold"), what, "\n"]
     return Content.assemble(*lines)
 
 

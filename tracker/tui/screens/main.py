@@ -41,6 +41,7 @@ class MainScreen(StoryActions, Screen[None]):
         Binding("f", "follow", "follow"),
         Binding("r", "poll", "poll"),
         Binding("e", "export", "export"),
+        Binding("c", "group", "group", show=False),
         Binding("T", "tag_all", "tag all", show=False),
         Binding("M", "read_all", "mark all read", show=False),
         Binding("escape", "back", "back", show=False),
@@ -182,13 +183,15 @@ class MainScreen(StoryActions, Screen[None]):
             self.call_after_refresh(self.stories.focus)
 
     def on_count_loaded(self, message: msg.CountLoaded) -> None:
-        if message.generation == self.generation:
-            self.stories.set_total(message.generation, message.total, message.exact)
-            n = message.total
-            more = "" if message.exact else "+"
-            self.stories.border_subtitle = Content(
-                f"{n:,}{more} {'story' if n == 1 else 'stories'}"
-            )
+        if message.generation != self.generation:
+            return
+        n = message.total
+        if self.data.grouped:  # the count is of stories, not rows: the list finds its own end
+            self.stories.border_subtitle = Content(f"{n:,} stories · one row per event")
+            return
+        self.stories.set_total(message.generation, message.total, message.exact)
+        more = "" if message.exact else "+"
+        self.stories.border_subtitle = Content(f"{n:,}{more} {'story' if n == 1 else 'stories'}")
 
     def on_reloaded(self, message: msg.Reloaded) -> None:
         if message.generation != self.generation:
@@ -256,6 +259,12 @@ class MainScreen(StoryActions, Screen[None]):
         self.stories.focus()
 
     # --- navigation --------------------------------------------------------------------------
+
+    def action_group(self) -> None:
+        """`c`: one row per event (a cluster's newest matching story, "+N sources"), or all."""
+        self.data.grouped = not self.data.grouped
+        self.notify("one row per event" if self.data.grouped else "every story", timeout=2)
+        self.set_query(self.query_text)
 
     def action_filter(self) -> None:
         self.query_one(QueryInput).focus()

@@ -142,7 +142,10 @@ class StoryList(ScrollView, can_focus=True):
             self._pages.popitem(last=False)
         self.waiting = False
         extent = start + len(rows) + (1 if more else 0)
-        if extent > self.total and (self.total == 0 or not self.exact):
+        if (not more and rows) or (not rows and start):
+            self.total, self.exact = extent, True  # the last page says where the list ends
+            self.cursor = min(self.cursor, max(extent - 1, 0))
+        elif extent > self.total and (self.total == 0 or not self.exact):
             self.total = extent
         self._resize()
         self.refresh()

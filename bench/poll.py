@@ -32,14 +32,23 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+FUNCTION_WORDS = [
+    "the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "was", "with", "on",
+    "be", "by", "at", "this", "from", "are", "or", "have", "an", "they", "which", "not", "but",
+    "its", "has", "were", "their", "been", "more", "will", "would", "new", "about", "after",
+    "said", "over", "also",
+]  # fmt: skip
+
 
 def _vocabulary(size: int = 4000) -> list[str]:
-    """Pseudo-words, fixed by seed: text with a realistic spread of terms (a Zipf-like draw
-    below), so search indexing and clustering see ordinary news vocabulary, not 30 words."""
+    """English function words, then pseudo-words fixed by seed, drawn Zipf-like below: text
+    whose most frequent words are stopwords, as in news, so search indexing and clustering see
+    an ordinary spread of terms."""
     rng = random.Random(7)
     letters = "etaoinshrdlucmfwypvbgkjqxz"
     weights = [26 - i for i in range(26)]
-    return ["".join(rng.choices(letters, weights, k=rng.randint(3, 10))) for _ in range(size)]
+    made = ["".join(rng.choices(letters, weights, k=rng.randint(4, 10))) for _ in range(size)]
+    return FUNCTION_WORDS + made
 
 
 WORDS = _vocabulary()

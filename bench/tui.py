@@ -9,7 +9,7 @@ Each run starts the real `tracker` command in a 120x40 pty and reads what it dra
 - peak RSS: VmHWM of the process two seconds after the first paint (sidebar and counts loaded);
 - filter at the largest size: "/" then a word + enter -> its first matching title on screen
   ("enter"); the word typed a key at a time -> its first title, from the last key ("live",
-  the 40 ms debounce included); median and worst over five words of 0.2-2% frequency.
+  the 25 ms debounce included); median and worst over five words of 0.2-2% frequency.
 Targets (issue 5): 1M first paint <= 1.5x empty, RSS at 1M <= 1.3x empty, keystroke <= 100 ms.
 The 100k/1M databases are bench/gen_db.py's, cached in bench/out (shared with bench/query.py);
 the app is started without a feeds.toml so it never writes to them.

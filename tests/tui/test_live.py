@@ -92,7 +92,7 @@ async def test_r_polls_now_and_new_stories_appear(make_app: AppFactory) -> None:
         for i, title in enumerate(["SoftBank eyes OpenAI stake", "TSMC lifts capex guidance"])
     ]  # fmt: skip
     with FeedServer() as server:
-        server.feed("/ai.rss", rss(entries, title="Loopback AI desk"))
+        server.feed("/ai.rss", rss(entries, title="Loopback AI desk"), trickle=0.001)
         config = Config(path="feeds.toml", feeds=(FeedConfig(server.url("/ai.rss"), "Loopback"),))
         app = make_app(config=config)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -101,7 +101,12 @@ async def test_r_polls_now_and_new_stories_appear(make_app: AppFactory) -> None:
             await pilot.press("j", "j")
             before = stories.current
             await pilot.press("r")
-            assert "polling" in str(app.query_one(StatusLine).content)
+            seen: set[str] = set()
+            started = time.monotonic()
+            while time.monotonic() - started < 30 and stories.total < 16:
+                seen.add(str(app.query_one(StatusLine).content).split(" · ")[-1])
+                await pilot.pause(0.02)
+            assert {"polling…", "polling 0/1"} & seen  # progress while the feed trickles in
             started = time.monotonic()
             while time.monotonic() - started < 30 and stories.total < 16:
                 await pilot.pause(0.1)

@@ -94,7 +94,7 @@ class MainScreen(StoryActions, Screen[None]):
             return
         self.query_text = text
         self.generation += 1
-        self.stories.reset(self.generation)
+        # The old rows stay on screen until the new first page replaces them in one paint.
         self.stories.border_title = Content(text or "all stories")
         self.stories.border_subtitle = Content("…")
         self.load_first(self.generation, text)
@@ -177,6 +177,8 @@ class MainScreen(StoryActions, Screen[None]):
     # --- messages from workers and widgets ---------------------------------------------------
 
     def on_rows_loaded(self, message: msg.RowsLoaded) -> None:
+        if message.generation == self.generation != self.stories.generation:
+            self.stories.reset(message.generation)  # a new filter's first page
         self.stories.add_rows(message.generation, message.start, message.rows, message.more)
         if message.generation == self._focus_on_rows:
             self._focus_on_rows = None

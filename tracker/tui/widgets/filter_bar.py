@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-DEBOUNCE = 0.04
+DEBOUNCE = 0.025
 HISTORY = 100
 
 

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from tests.tui.conftest import AppFactory, settle, story_state
+from tests.tui.conftest import AppFactory, lines, settle, story_state
 from tests.tui.fixtures import NOW
 from tracker.store import Store
 from tracker.tui.app import LIST_ACTIONS, PALETTE
@@ -91,3 +91,23 @@ def test_the_command_line_does_not_import_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+async def test_a_failed_write_is_reported_and_the_row_shows_what_is_stored(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    with sqlite3.connect(app.data.path) as conn:  # the database refuses: a real failure
+        conn.execute(
+            "CREATE TRIGGER no_star BEFORE UPDATE OF starred ON stories "
+            "BEGIN SELECT RAISE(ABORT, 'starring is disabled here'); END"
+        )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        assert errors == ["IntegrityError: starring is disabled here"]
+        assert story_state(app.data.path, NVIDIA)[1] is False
+        await settle(pilot)
+        assert not lines(app.query_one(StoryList))[0].startswith("★")

@@ -144,8 +144,12 @@ class TrackerApp(App[None]):
     # --- worker errors, in one place ---------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state != WorkerState.ERROR:
+        self.report(event.worker)
+
+    def report(self, worker: Worker[object]) -> None:
+        """Every failed worker ends here (screens forward theirs: the message does not bubble):
+        one toast, and after a failed write the list is re-read to show what is stored."""
+        if worker.state != WorkerState.ERROR:
             return
         error = worker.error
         self.notify(f"{type(error).__name__}: {error}", severity="error", markup=False)

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
+from textual.worker import Worker
 
 from tracker.tui import messages as msg
 from tracker.tui.data import DataSource
@@ -209,6 +210,11 @@ class MainScreen(StoryActions, Screen[None]):
 
     def on_story_loaded(self, message: msg.StoryLoaded) -> None:
         self.reader.show(message.detail, message.markdown)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report = getattr(self.app, "report", None)
+        if report is not None:
+            report(event.worker)
 
     def on_data_changed(self, _: msg.DataChanged) -> None:
         self.reload()

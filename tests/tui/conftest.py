@@ -12,7 +12,8 @@ from tests.tui.fixtures import NOW, build
 from tracker.models import Config
 from tracker.store import Store
 from tracker.tui.app import TrackerApp
-from tracker.tui.data import DataSource, Options
+from tracker.tui.data import DataSource
+from tracker.tui.views import Options
 from tracker.tui.widgets.story_list import StoryList
 
 AppFactory = Callable[..., TrackerApp]

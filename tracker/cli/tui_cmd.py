@@ -17,7 +17,8 @@ from tracker.config import ConfigError
 def tui(no_mark_read: bool, light: bool) -> None:
     """Open the app over the database (stored stories show at once; `r` polls)."""
     from tracker.tui.app import TrackerApp
-    from tracker.tui.data import DataSource, Options
+    from tracker.tui.data import DataSource
+    from tracker.tui.views import Options
 
     ctx = get_context()
     try:

@@ -16,10 +16,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tracker.store import Store
 from tracker.tui import messages as msg
-from tracker.tui.data import DataSource, Options
+from tracker.tui.data import DataSource
 from tracker.tui.html_md import safe_link
 from tracker.tui.screens.help import HelpScreen
 from tracker.tui.screens.main import MainScreen
+from tracker.tui.views import Options
 
 WATCH_SECONDS = 1.0
 Opener = Callable[[str], object]

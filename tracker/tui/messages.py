@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tracker.tui.data import ListRow, SidebarItem, Status, StoryDetail
+from tracker.tui.views import ListRow, SidebarItem, Status, StoryDetail
 
 
 class RowsLoaded(Message):

@@ -18,8 +18,9 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tracker.tui import messages as msg
-from tracker.tui.data import DataSource, ListRow, Options
+from tracker.tui.data import DataSource
 from tracker.tui.screens.dialogs import ConfirmDialog, PromptDialog, TagDialog, parse_tags
+from tracker.tui.views import ListRow, Options
 
 if TYPE_CHECKING:
     from tracker.tui.widgets.reader import ReaderPane

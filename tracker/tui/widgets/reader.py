@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from tracker.textclean import clean_line
-from tracker.tui.data import StoryDetail
+from tracker.tui.views import StoryDetail
 
 
 def header(detail: StoryDetail) -> Content:

@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tracker.tui.data import SidebarItem
+from tracker.tui.views import SidebarItem
 
 SECTIONS = (("follow", "Follows"), ("tag", "Tags"), ("feed", "Feeds"))
 LABEL_WIDTH = 22

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tracker.timeutil import utcnow
-from tracker.tui.data import Status
+from tracker.tui.views import Status
 
 
 def ago(when: datetime | None, now: datetime) -> str:

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from tracker.timeutil import utcnow
-from tracker.tui.data import ListRow
+from tracker.tui.views import ListRow
 from tracker.tui.widgets.story_row import format_row
 
 PAGE = 100

@@ -8,7 +8,7 @@ from datetime import datetime
 from textual.content import Content
 from textual.style import Style
 
-from tracker.tui.data import ListRow
+from tracker.tui.views import ListRow
 
 StyleOf = Callable[[str], Style]  # a part's name ("star", "meta", …) -> its style
 DATE_WIDTH = 8

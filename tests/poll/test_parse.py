@@ -185,3 +185,18 @@ def test_future_and_garbage_dates_do_not_pin_stories_to_the_top(
     assert by_key["garbage"][1] is None
     assert all(r[3] <= r[2] for r in rows)
     assert by_key["old"][3] == "2025-01-27T10:00:00Z"
+
+
+def test_relative_links_in_content_are_resolved_against_the_feed_url() -> None:
+    relative = rss(
+        [{"guid": "1", "title": "t", "link": "/posts/1",
+          "description": '&lt;a href="/about"&gt;about&lt;/a&gt; &lt;img src="pic.png"&gt;'}]
+    )  # fmt: skip
+    absolute = rss([{"guid": "1", "title": "t", "description": '&lt;a href="https://a.org/x"&gt;'}])
+    url = "https://news.example.org/feeds/main.xml"
+    entry = parse_document(relative, {}, url).feed.entries[0]  # type: ignore[union-attr]
+    assert entry.url == "https://news.example.org/posts/1"
+    assert 'href="https://news.example.org/about"' in entry.content_html
+    assert 'src="https://news.example.org/feeds/pic.png"' in entry.content_html
+    entry = parse_document(absolute, {}, url).feed.entries[0]  # type: ignore[union-attr]
+    assert 'href="https://a.org/x"' in entry.content_html

@@ -23,6 +23,13 @@ SUMMARY_CHARS = 1000
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 _BOM = b"\xef\xbb\xbf"
+# An HTML attribute that feedparser would resolve against the base URL, holding a value that is
+# not absolute (escaped or not). Without one, resolving is skipped: it costs ~20% of a parse.
+_RELATIVE_REF = re.compile(
+    rb"\b(?:href|src|cite|poster|action|longdesc|codebase|background|data|classid|usemap|profile)"
+    rb"\s*=\s*(?!(?:[\"']|&quot;|&#34;|&#39;|&apos;|&#x22;|&#x27;)?\s*[a-z][a-z0-9+.\-]*:)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +61,11 @@ def _parse_xml(body: bytes, content_type: str, location: str) -> ParseOutcome:
     response_headers = {"content-location": location}
     if content_type:
         response_headers["content-type"] = content_type
-    d: Any = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    d: Any = feedparser.parse(
+        io.BytesIO(body),
+        response_headers=response_headers,
+        resolve_relative_uris=_RELATIVE_REF.search(body) is not None,
+    )
     entries = d.get("entries") or []
     if not entries and not d.get("version"):
         if _HTML_START.match(body.lstrip(_BOM)) or "html" in content_type.lower():

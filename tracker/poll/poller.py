@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 import aiohttp
 
 from tracker.config_edit import rename_feed
-from tracker.models import Config, Feed, IngestResult, PollResult
+from tracker.models import Config, Feed, IngestResult, ParsedFeed, PollResult
 from tracker.poll.decide import Decision, body_hash, decide, next_after_error
 from tracker.poll.fetch import Fetcher, FetchRequest, FetchResponse
 from tracker.poll.hooks import apply_ingest_hooks
@@ -106,7 +106,8 @@ class ParsePool:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def parse(self, resp: FetchResponse) -> tuple[Any, str | None]:
+    async def parse(self, resp: FetchResponse) -> tuple[ParsedFeed | None, str | None]:
+        """(parsed feed, None) or (None, why not)."""
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -118,7 +119,7 @@ class ParsePool:
             outcome = await loop.run_in_executor(self._pool, call)
         except BrokenProcessPool:
             self.close()
-            return None, "the parser process died on this feed"
+            return None, "a parser process died (on this feed or one parsed beside it)"
         return outcome.feed, outcome.error
 
     def close(self) -> None:

@@ -60,11 +60,11 @@ class StoryList(ScrollView, can_focus=True):
         background: $block-cursor-background; color: $block-cursor-foreground;
     }
     StoryList > .story-list--unread { text-style: bold; }
-    StoryList > .story-list--read { color: $text-muted; }
+    StoryList > .story-list--read { text-style: dim; }
     StoryList > .story-list--star { color: $warning; }
     StoryList > .story-list--dot { color: $accent; }
     StoryList > .story-list--meta { color: $text-secondary; }
-    StoryList > .story-list--tags { color: $text-muted; text-style: italic; }
+    StoryList > .story-list--tags { text-style: italic dim; }
     StoryList > .story-list--sources { color: $success; }
     """
 
@@ -262,11 +262,15 @@ class StoryList(ScrollView, can_focus=True):
             self._want(index)
             line = Content("  …").truncate(width, pad=True)
         else:
-            line = self.format_row(row, width)
+            line = self.format_row(row, width, cursor)
         return Strip(line.render_segments(base), width)
 
-    def format_row(self, row: ListRow, width: int) -> Content:
-        return format_row(row, width, self.clock(), self._part_style)
+    def format_row(self, row: ListRow, width: int, cursor: bool = False) -> Content:
+        return format_row(row, width, self.clock(), self._cursor_part if cursor else self._part)
 
-    def _part_style(self, part: str) -> Style:
+    def _part(self, part: str) -> Style:
         return self.get_visual_style(f"story-list--{part}", partial=True)
+
+    def _cursor_part(self, part: str) -> Style:
+        """On the cursor row the columns take the cursor's colour (read: legible)."""
+        return Style() if part in ("meta", "tags", "sources", "read") else self._part(part)

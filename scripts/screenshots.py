@@ -28,7 +28,8 @@ from tracker.demo.server import serve_in_background
 from tracker.demo.setup import build_demo
 from tracker.models import Config
 from tracker.tui.app import TrackerApp
-from tracker.tui.data import DataSource, Options
+from tracker.tui.data import DataSource
+from tracker.tui.views import Options
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot

@@ -24,6 +24,7 @@ from tracker.tui.html_md import html_to_markdown, text_to_markdown
 from tracker.tui.views import ListRow, SidebarItem, Status, StoryDetail
 
 Clock = Callable[[], datetime]
+GROUPED = "\x00grouped "  # anchors of the one-row-per-event list are kept under this prefix
 
 
 class DataSource:
@@ -101,7 +102,7 @@ class DataSource:
 
     def _grouped_rows(self, query: str, start: int, limit: int, now: datetime) -> list[ListRow]:
         """One row per event; reached by walking kept pages from the nearest anchor."""
-        anchors = self._anchors.setdefault("\x00grouped " + query, {})
+        anchors = self._anchors.setdefault(GROUPED + query, {})
         base = max((i for i in anchors if i <= start), default=0)
         after = anchors.get(base)
         if base and after is None:
@@ -137,6 +138,7 @@ class DataSource:
             self._anchors.clear()
         else:
             self._anchors.pop(query, None)
+            self._anchors.pop(GROUPED + query, None)
 
     def locate(self, query: str, story_id: int, limit: int) -> int | None:
         """The index of `story_id` within the first `limit` rows of the list."""

@@ -84,6 +84,7 @@ class MainScreen(StoryActions, Screen[None]):
         self.reader.show(None, "")
         self.set_query("")
         self.refresh_side()
+        self.set_interval(30, self.query_one(StatusLine).show)  # "polled N min ago" ages
 
     # --- loading -----------------------------------------------------------------------------
 

@@ -107,10 +107,9 @@ class StoryActions(Screen[None]):
         self.post_message(msg.DataChanged())  # counts now, not at the watcher's next look
 
     def action_open_link(self) -> None:
-        if (row := self._row()) is None:
-            return
-        opened = self.app.open_url(row.url or "")  # type: ignore[func-returns-value]
-        del opened
+        """`o`: the app's `open_url` checks the link (http/https only) and opens it."""
+        if (row := self._row()) is not None:
+            self.app.open_url(row.url or "")
 
     # --- tags --------------------------------------------------------------------------------
 

@@ -124,6 +124,8 @@ class StoryList(ScrollView, can_focus=True):
         for start, rows in sorted(pages.items()):
             self._pages[start // PAGE] = rows
         self.waiting = False
+        if not self.exact:  # a list that finds its end as it reads: keep what is known
+            self.total = max(self.total, self._known_extent())
         if cursor_index is not None and cursor_index != self.cursor:
             delta = cursor_index - self.cursor
             self.scroll_to(y=self.scroll_y + delta, animate=False, immediate=True)

@@ -8,12 +8,15 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from tests.tui.conftest import AppFactory, lines, settle, story_state
 from tests.tui.fixtures import NOW
 from tracker.store import Store
-from tracker.tui.app import LIST_ACTIONS, PALETTE
+from tracker.tui.app import LIST_ACTIONS, PALETTE, TrackerApp
+from tracker.tui.data import DataSource
 from tracker.tui.screens.main import MainScreen
+from tracker.tui.views import Options
 from tracker.tui.widgets.reader import ReaderPane
 from tracker.tui.widgets.sidebar import Sidebar
 from tracker.tui.widgets.story_list import StoryList
@@ -111,3 +114,15 @@ async def test_a_failed_write_is_reported_and_the_row_shows_what_is_stored(
         assert story_state(app.data.path, NVIDIA)[1] is False
         await settle(pilot)
         assert not lines(app.query_one(StoryList))[0].startswith("★")
+
+
+async def test_a_startup_notice_and_the_mark_read_toggle(tui_db: Path) -> None:
+    notice = "feeds.toml:3: feed.url: not a URL (poll now is off)"
+    app = TrackerApp(DataSource(tui_db, clock=lambda: NOW), Options(notice=notice))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == [notice]
+        app.action_toggle_read_on()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert story_state(tui_db, NVIDIA)[0] is False  # opening no longer marks read

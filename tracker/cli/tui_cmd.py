@@ -21,15 +21,17 @@ def tui(no_mark_read: bool, light: bool) -> None:
     from tracker.tui.views import Options
 
     ctx = get_context()
+    notice = None
     try:
         config = ctx.config()
     except ConfigError as exc:
-        click.echo(f"tracker: {exc} (poll now is off)", err=True)
+        notice = f"{exc} (poll now is off)"
+        click.echo(f"tracker: {notice}", err=True)
         config = None
     data = DataSource(ctx.db_path)
     with data.store() as store:
         if config is not None:
             store.feeds.sync(config)
-    options = Options(mark_read_on_open=not no_mark_read, config=config)
+    options = Options(mark_read_on_open=not no_mark_read, config=config, notice=notice)
     app = TrackerApp(data, options, theme="textual-light" if light else "textual-dark")
     app.run()

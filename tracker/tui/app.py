@@ -76,6 +76,8 @@ class TrackerApp(App[None]):
 
     def on_mount(self) -> None:
         self.watch_database()
+        if self.options.notice:
+            self.notify(self.options.notice, severity="warning", timeout=10, markup=False)
 
     def on_unmount(self) -> None:
         self.data.close()
@@ -125,7 +127,7 @@ class TrackerApp(App[None]):
 
     def action_toggle_read_on(self) -> None:
         on = not self.options.mark_read_on_open
-        self.options = Options(on, self.options.config)
+        self.options = Options(on, self.options.config, self.options.notice)
         self.notify(f"mark read on open: {'on' if on else 'off'}")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

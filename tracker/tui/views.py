@@ -15,6 +15,7 @@ class Options:
 
     mark_read_on_open: bool = True
     config: Config | None = None  # feeds.toml, for "poll now"
+    notice: str | None = None  # shown once the app is up (e.g. why feeds.toml was not read)
 
 
 @dataclass(frozen=True, slots=True)

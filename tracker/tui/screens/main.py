@@ -58,6 +58,7 @@ class MainScreen(StoryActions, Screen[None]):
         self._side_busy = False
         self._focus_on_rows: int | None = None
         self._side_again = False
+        self._side_started = False
         self.opened_id: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -82,8 +83,7 @@ class MainScreen(StoryActions, Screen[None]):
     def on_mount(self) -> None:
         self.stories.focus()
         self.reader.show(None, "")
-        self.set_query("")
-        self.refresh_side()
+        self.set_query("")  # the sidebar and counts are read once the first rows are shown
         self.set_interval(30, self.query_one(StatusLine).show)  # "polled N min ago" ages
 
     # --- loading -----------------------------------------------------------------------------
@@ -181,6 +181,9 @@ class MainScreen(StoryActions, Screen[None]):
     def on_rows_loaded(self, message: msg.RowsLoaded) -> None:
         if message.generation == self.generation != self.stories.generation:
             self.stories.reset(message.generation)  # a new filter's first page
+            if not self._side_started:  # at a million stories they take a second or two:
+                self._side_started = True  # after the first paint, not before it
+                self.refresh_side()
         self.stories.add_rows(message.generation, message.start, message.rows, message.more)
         if message.generation == self._focus_on_rows:
             self._focus_on_rows = None

@@ -109,7 +109,7 @@ class ParsePool:
     async def parse(self, resp: FetchResponse) -> tuple[ParsedFeed | None, str | None]:
         """(parsed feed, None) or (None, why not)."""
         if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")
+            ctx = multiprocessing.get_context("spawn")  # a clean process: none of our threads
             self._pool = ProcessPoolExecutor(
                 max_workers=os.cpu_count() or 2, mp_context=ctx, initializer=warm_up
             )

@@ -81,13 +81,18 @@ def test_success_schedule_honours_ttl_and_max_age(server: FeedServer, poller: Po
     server.feed("/ttl.xml", simple_rss(1).replace(b"<title>", b"<ttl>180</ttl><title>", 1))
     server.feed("/cc.xml", simple_rss(1), headers={"Cache-Control": "public, max-age=7200"})
     server.feed("/plain.xml", simple_rss(1))
-    urls = [server.url(p) for p in ("/ttl.xml", "/cc.xml", "/plain.xml")]
+    expires = format_datetime(NOW + timedelta(hours=3), usegmt=True)
+    server.feed("/exp.xml", simple_rss(1), headers={"Expires": expires})
+    server.feed("/far.xml", simple_rss(1), headers={"Cache-Control": "max-age=9999999"})
+    urls = [server.url(p) for p in ("/ttl.xml", "/cc.xml", "/plain.xml", "/exp.xml", "/far.xml")]
     poller.run(*urls, clock=clock)
     with poller.store() as store:
         due = {u: store.feeds.get(u).next_poll_at for u in urls}  # type: ignore[union-attr]
     assert due[urls[0]] == NOW + timedelta(minutes=180)  # <ttl> in minutes beats the hour
     assert due[urls[1]] == NOW + timedelta(hours=2)
     assert due[urls[2]] == NOW + timedelta(hours=1)  # the configured interval
+    assert due[urls[3]] == NOW + timedelta(hours=3)
+    assert due[urls[4]] == NOW + timedelta(hours=24)  # the ceiling
     # Times live in SQLite: a run that is not --all polls nothing before they come.
     assert poller.run(*urls, every=False, clock=clock).results == ()
 

@@ -152,7 +152,8 @@ class Fetcher:
                     url = target
                     continue
                 head = {k.lower(): v for k, v in resp.headers.items()}
-                body = b"" if status == 304 else await _read_body(resp, req.max_bytes)
+                wanted = 200 <= status < 300  # error pages and 304s are not read
+                body = await _read_body(resp, req.max_bytes) if wanted else b""
                 return FetchResponse(
                     url=req.url,
                     final_url=url,

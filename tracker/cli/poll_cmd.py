@@ -7,16 +7,18 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker.cli import main
 from tracker.cli.context import UsageProblem, get_context
 from tracker.models import PollResult
-from tracker.poll.lock import PollLocked
-from tracker.poll.poller import PollProgress, PollSummary, ProgressCallback, poll
 from tracker.textclean import clean_line
 from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:  # the poller (aiohttp, ...) loads only when `tracker poll` runs
+    from tracker.poll.poller import PollProgress, PollSummary, ProgressCallback
 
 
 @main.command("poll")
@@ -34,6 +36,9 @@ def poll_command(
     every: bool, urls: tuple[str, ...], as_json: bool, quiet: bool, concurrency: int | None
 ) -> None:
     """Fetch the feeds that are due and store their new stories (for cron)."""
+    from tracker.poll.lock import PollLocked
+    from tracker.poll.poller import poll
+
     ctx = get_context()
     config = ctx.config()
     store = ctx.store()

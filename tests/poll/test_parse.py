@@ -200,3 +200,16 @@ def test_relative_links_in_content_are_resolved_against_the_feed_url() -> None:
     assert 'src="https://news.example.org/feeds/pic.png"' in entry.content_html
     entry = parse_document(absolute, {}, url).feed.entries[0]  # type: ignore[union-attr]
     assert 'href="https://a.org/x"' in entry.content_html
+
+
+def test_identity_keys_are_bounded_and_stable() -> None:
+    from tracker.models import ParsedEntry
+    from tracker.poll.decide import identity_key, story_records
+
+    long_guid = ParsedEntry(guid="g" * 5000, url=None, title="t")
+    key = identity_key(long_guid)
+    assert key.startswith("sha256:") and len(key) < 100
+    assert key == identity_key(ParsedEntry(guid="g" * 5000, url="http://x/", title="other"))
+    no_ids = [ParsedEntry(guid=None, url=None, title=f"t{i}", content="c") for i in range(3)]
+    keys = [r.key for r in story_records(no_ids)]
+    assert len(set(keys)) == 3 and keys == [r.key for r in story_records(no_ids)]

@@ -15,6 +15,7 @@ from tracker.store.feeds import PollOutcome
 
 FLOOR = 5 * 60  # never poll one feed more often than this
 CEILING = 24 * 3600  # server hints and backoff never push a poll further than this
+MAX_KEY = 1000  # longer guids/links are stored as their hash
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
@@ -42,13 +43,17 @@ def content_hash(e: ParsedEntry) -> str:
 
 
 def identity_key(e: ParsedEntry) -> str:
-    """guid / Atom id, else link, else a hash of title and content."""
+    """guid / Atom id, else link, else a hash of title and content (over-long ids hashed)."""
     if e.guid and e.guid.strip():
-        return e.guid.strip()
-    if e.url:
-        return e.url
-    digest = hashlib.sha256(f"{e.title}\x00{e.content}".encode("utf-8", "surrogatepass"))
-    return "sha256:" + digest.hexdigest()[:32]
+        key = e.guid.strip()
+    elif e.url:
+        key = e.url
+    else:
+        key = f"{e.title}\x00{e.content}"
+        return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    if len(key) > MAX_KEY:
+        return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return key
 
 
 def story_records(entries: Sequence[ParsedEntry]) -> tuple[StoryRecord, ...]:

@@ -12,20 +12,39 @@ from tracker import __version__
 from tracker.cli.context import AppContext, UsageProblem
 from tracker.config import ConfigError
 
-# Each module registers its commands on `main` when imported; listed here so `--help` shows all.
-COMMAND_MODULES = (
-    "tracker.cli.feeds_cmd",
-    "tracker.cli.poll_cmd",
-    "tracker.cli.list_cmd",
-    "tracker.cli.export_cmd",
-    "tracker.cli.follow_cmd",
-    "tracker.cli.cluster_cmd",
-    "tracker.cli.demo_cmd",
-    "tracker.cli.tui_cmd",
+# Command name -> the module that registers it on `main`. Modules load only when their command
+# runs (or for --help): a cron `tracker poll` does not pay for the app, export or discovery code.
+COMMANDS = {
+    "feeds": "tracker.cli.feeds_cmd",
+    "poll": "tracker.cli.poll_cmd",
+    "list": "tracker.cli.list_cmd",
+    "tag": "tracker.cli.list_cmd",
+    "rules": "tracker.cli.list_cmd",
+    "export": "tracker.cli.export_cmd",
+    "follow": "tracker.cli.follow_cmd",
+    "cluster": "tracker.cli.cluster_cmd",
+    "demo": "tracker.cli.demo_cmd",
+    "tui": "tracker.cli.tui_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            import_module(COMMANDS[cmd_name])  # its decorators add it to self.commands
+        return self.commands.get(cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db_path",
@@ -52,14 +71,6 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None, debug
         if tui is None:
             raise click.UsageError("the app is not available")
         ctx.invoke(tui)
-
-
-for _name in COMMAND_MODULES:
-    try:
-        import_module(_name)
-    except ModuleNotFoundError as exc:  # a command group still being written
-        if exc.name != _name:
-            raise
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker.config import load_config
 from tracker.models import Config
 from tracker.paths import default_config_path, default_db_path
-from tracker.store import Store
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 
 class UsageProblem(Exception):
@@ -51,6 +54,8 @@ class AppContext:
 
     def store(self) -> Store:
         if self._store is None:
+            from tracker.store import Store  # sqlite-utils loads only for commands that need it
+
             self._store = Store.open(self.db_path)
         return self._store
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from tracker.cluster_model import Assignment, Cluster, Item, Params, Vocabulary
-from tracker.cluster_text import STOPWORDS, stem, title_words, url_words
+from tracker.cluster_text import STOPWORDS, lead_words, stem, title_words, url_words
 
 __all__ = ["Assignment", "Cluster", "Clusterer", "Item", "Params", "Vocabulary"]
 
@@ -45,6 +45,8 @@ class Clusterer:
     def observe(self, item: Item) -> dict[str, float]:
         """Update term statistics with `item`; returns its term weights before IDF."""
         p, vocab = self.params, self.vocab
+        named, plain, surface = vocab.named, vocab.plain, vocab.surface
+        name_boost, bigram = p.name_boost, p.bigram_weight
         raw: dict[str, float] = {}
         prev = ""
         for word, kind in title_words(item.title):
@@ -52,60 +54,57 @@ class Clusterer:
                 prev = ""
                 continue
             term = stem(word)
-            if prev and p.bigram_weight:
-                _add(raw, prev + "_" + term, p.bigram_weight)
+            if prev and bigram:
+                _add(raw, prev + "_" + term, bigram)
             prev = term
-            vocab.surface[term] = word
+            surface[term] = word
             if kind == "name":
-                vocab.named[term] = vocab.named.get(term, 0) + 1
+                named[term] = named.get(term, 0) + 1
             elif kind == "plain":
-                vocab.plain[term] = vocab.plain.get(term, 0) + 1
+                plain[term] = plain.get(term, 0) + 1
             if kind == "num":
                 weight = 1.0 + p.number_boost
             elif kind == "caps":
-                weight = 1.0 + p.name_boost
+                weight = 1.0 + name_boost
             else:
-                weight = 1.0 + p.name_boost * vocab.nameness(term)
-            _add(raw, term, weight)
+                weight = 1.0 + name_boost * vocab.nameness(term)
+            if weight > raw.get(term, 0.0):
+                raw[term] = weight
         for word in url_words(item.url):
             _add(raw, stem(word), p.url_weight)
-        if item.summary and p.summary_weight > 0:
+        weight = p.summary_weight
+        if item.summary and weight > 0:
             # the lead of the summary only: enough to name the event, cheap to compare
-            for word, _kind in title_words(item.summary[: p.summary_chars])[:-1]:
-                if word not in STOPWORDS and len(word) > 2:
-                    _add(raw, stem(word), p.summary_weight)
+            for word in lead_words(item.summary[: p.summary_chars]):
+                if len(word) > 2 and word not in STOPWORDS:
+                    term = stem(word)
+                    if weight > raw.get(term, 0.0):
+                        raw[term] = weight
         vocab.docs += 1
+        df = vocab.df
         for term in raw:
-            vocab.df[term] = vocab.df.get(term, 0) + 1
+            df[term] = df.get(term, 0) + 1
         return raw
 
     def vector(self, raw: dict[str, float]) -> dict[str, float]:
         """The unit TF-IDF vector of raw weights, under the IDF as it stands now."""
         idf = self.vocab.idf
-        vec = {term: weight * idf(term) for term, weight in raw.items()}
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        return {t: w / norm for t, w in vec.items()}
+        return _unit({term: weight * idf(term) for term, weight in raw.items()})
 
     # --- assignment -------------------------------------------------------------------------
 
     def add(self, item: Item) -> Assignment:
         """Assign `item` to the best active cluster above the threshold, or to a new one."""
         raw = self.observe(item)
-        vec = self.vector(raw)
-        idf = self.vocab.idf
-        idfs = {term: idf(term) for term in vec}
+        docs = self.vocab.docs + 1
+        df, log = self.vocab.df, math.log
+        idfs = {term: log(docs / (df[term] + 1)) + 1.0 for term in raw}  # = Vocabulary.idf
+        vec = _unit({term: w * idfs[term] for term, w in raw.items()})
         query = {term: w * idfs[term] for term, w in vec.items()}
         when = item.published
         if when is not None and (self._horizon is None or when > self._horizon):
             self._horizon = when
-        threshold = self.params.threshold
-        fits: list[tuple[float, int]] = []
-        for cluster in self._candidates(query, when):
-            score = self._score(query, cluster)
-            if item.source and item.source in cluster.sources:
-                score += self.params.same_source
-            if score >= threshold:
-                fits.append((score, cluster.id))
+        fits = self._fits(query, self._candidates(query, when), item.source)
         if not fits:
             cluster = Cluster(id=self.next_id)
             self.next_id += 1
@@ -126,13 +125,39 @@ class Clusterer:
             self._absorb(best, self.clusters[other])
         return Assignment(best.id, round(best_score, 4), terms, False, merged)
 
+    def _fits(
+        self, query: dict[str, float], candidates: list[Cluster], source: str | None
+    ) -> list[tuple[float, int]]:
+        """(score, id) of the candidates scoring at least the threshold: the cosine of `query`
+        (a unit vector already times IDF) with each cluster's mean (see `_norm`).
+
+        The hot loop of ingest, so written flat: the shared terms come from a C-level key
+        intersection (most candidates share a handful of an item's ~40 terms)."""
+        p = self.params
+        threshold, same_source = p.threshold, p.same_source
+        big = math.log(self.vocab.docs + 1)
+        keys = query.keys()
+        fits: list[tuple[float, int]] = []
+        for cluster in candidates:
+            total = cluster.total
+            dot = 0.0
+            for term in keys & total.keys():
+                dot += query[term] * total[term]
+            score = dot / self._norm(cluster, big) if dot != 0.0 else 0.0
+            if source and source in cluster.sources:
+                score += same_source
+            if score >= threshold:
+                fits.append((score, cluster.id))
+        return fits
+
     def similarity(self, a: Cluster, b: Cluster) -> float:
         """Cosine of two clusters' centroids under the current IDF."""
         if len(a.total) > len(b.total):
             a, b = b, a
         idf, other = self.vocab.idf, b.total
         dot = sum(w * other[t] * idf(t) ** 2 for t, w in a.total.items() if t in other)
-        return dot / (self._norm(a) * self._norm(b))
+        big = math.log(self.vocab.docs + 1)
+        return dot / (self._norm(a, big) * self._norm(b, big))
 
     def _absorb(self, into: Cluster, other: Cluster) -> None:
         """Merge `other` into `into` (sizes add, so the centroid stays the true mean)."""
@@ -160,20 +185,8 @@ class Clusterer:
         shared.sort(reverse=True)
         return tuple(self.vocab.surface.get(t, t) for _, t in shared[:limit])
 
-    def _score(self, query: dict[str, float], cluster: Cluster) -> float:
-        """Cosine of a unit vector (already times IDF, `query`) with the cluster's mean."""
-        total = cluster.total
-        dot = 0.0
-        for term, q in query.items():
-            c = total.get(term)
-            if c is not None:
-                dot += q * c
-        if dot == 0.0:
-            return 0.0
-        return dot / self._norm(cluster)
-
-    def _norm(self, cluster: Cluster) -> float:
-        """|sum of members under the current IDF|, cheaply.
+    def _norm(self, cluster: Cluster, big: float) -> float:
+        """|sum of members under the current IDF|, cheaply (`big` is log(docs + 1)).
 
         idf(t) = L + l(t) with L = log(docs + 1) shared by all terms and l(t) = 1 - log(df + 1),
         so |c * idf|^2 = S2 + 2 L S1 + L^2 S0 with S_k = sum c^2 l^k: growth of `docs` costs
@@ -190,7 +203,6 @@ class Clusterer:
                 s1 += c2 * low
                 s2 += c2 * low * low
             sums = self._norms[cluster.id] = [float(docs), s0, s1, s2]
-        big = math.log(docs + 1)
         norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
         return math.sqrt(norm2) if norm2 > 1e-12 else 1.0
 
@@ -209,11 +221,15 @@ class Clusterer:
             for cid in index[term]:
                 shared[cid] = shared.get(cid, 0.0) + weight
         if when is not None:
-            low, high = (
-                when - timedelta(hours=p.window_hours),
-                when + timedelta(hours=p.window_hours),
-            )
-            shared = {c: w for c, w in shared.items() if _near(clusters[c], low, high)}
+            window = timedelta(hours=p.window_hours)
+            low, high = when - window, when + window
+            near: dict[int, float] = {}
+            for cid, w in shared.items():
+                cluster = clusters[cid]
+                first, last = cluster.first, cluster.last  # timeless clusters always near
+                if first is None or last is None or (last >= low and first <= high):
+                    near[cid] = w
+            shared = near
         ids: Iterable[int] = shared
         if len(shared) > p.max_candidates:
             ids = heapq.nlargest(p.max_candidates, shared, key=shared.__getitem__)
@@ -299,10 +315,9 @@ class Clusterer:
                     del self._index[term]
 
 
-def _near(cluster: Cluster, low: datetime, high: datetime) -> bool:
-    """Whether the cluster's time span meets [low, high] (timeless clusters always do)."""
-    first, last = cluster.first, cluster.last
-    return first is None or last is None or (last >= low and first <= high)
+def _unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+    return {t: w / norm for t, w in vec.items()}
 
 
 def _gap(cluster: Cluster, when: datetime) -> float:

@@ -102,6 +102,17 @@ def title_words(title: str) -> list[tuple[str, str]]:
     return out
 
 
+def lead_words(text: str) -> list[str]:
+    """The words of `title_words(text)` without their kinds and without the last word (which
+    a cut through the text may have split): the lead of a summary."""
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        if w.endswith(("'s", "’s")):
+            w = w[:-2]
+        out.append(w.lower().replace("’", "").replace("'", ""))
+    return out[:-1]
+
+
 def url_words(url: str | None) -> list[str]:
     """Lowercase words of a URL's path (the "slug"), without the site's own machinery."""
     if not url:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from tracker.cluster_model import Assignment, Cluster, Item, Params, Vocabulary
@@ -300,6 +300,13 @@ class Clusterer:
             return []
         idle = (self.params.window_hours if idle_hours is None else idle_hours) * 3600.0
         gone = [c for c in self.clusters.values() if _gap(c, self._horizon) > idle]
+        for cluster in gone:
+            self._forget(cluster)
+        return gone
+
+    def retain(self, keep: Callable[[Cluster], bool]) -> list[Cluster]:
+        """Forget the clusters `keep` refuses (the store: those no covered story time needs)."""
+        gone = [c for c in self.clusters.values() if not keep(c)]
         for cluster in gone:
             self._forget(cluster)
         return gone

@@ -136,6 +136,29 @@ def test_stored_clusters_are_looked_up_once_per_time_range(store: Store, now: da
     assert len(lookups) == 2
 
 
+def test_feeds_alternating_between_two_eras_look_each_up_once(store: Store, now: datetime) -> None:
+    """A poll mixes feeds dated years back with undated entries stored now: each era's clusters
+    stay in memory, and old stories keep joining the old clusters."""
+    old = now - timedelta(days=700)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    try:
+        first = ingest(store, 0, [EBAY[0]], now, published=old)
+        ingest(store, 1, [COMET], now)
+        second = ingest(store, 2, [EBAY[1]], now, published=old + timedelta(hours=1))
+        for feed in range(8):
+            ingest(store, feed % 4, [f"Unrelated item number {feed} about zebra {feed}"], now)
+            ingest(store, feed % 4, [f"Archive piece {feed} on quilts {feed}"], now, old)
+        third = ingest(store, 3, [EBAY[2]], now, published=old + timedelta(hours=2))
+    finally:
+        store.db.conn.set_trace_callback(None)
+    lookups = [s for s in statements if s.startswith("SELECT id FROM clusters WHERE last_seen")]
+    assert len(lookups) == 2
+    assert (
+        cluster_of(store, first[0]) == cluster_of(store, second[0]) == cluster_of(store, third[0])
+    )
+
+
 def test_a_damaged_state_row_does_not_block_ingest(db_path: Path, now: datetime) -> None:
     with Store.open(db_path) as store:
         first = ingest(store, 0, [EBAY[0]], now)

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from tracker.cluster import Assignment, Cluster, Clusterer, Item, Params
+from tracker.cluster_cover import Coverage
 from tracker.store.db import data_version, write
 from tracker.store.stories import chunks
 from tracker.timeutil import from_db, to_db
 
 REPLAY_LIMIT = 20_000  # recent clustered stories replayed to rebuild term statistics
 BATCH = 2_000  # stories per transaction in a rebuild
+EVICT_EVERY = 16  # batches between passes that drop clusters no covered time needs
 
 _ITEM_COLUMNS = "s.id, s.feed_id, s.title, s.url, s.summary, s.sort_at"
 Progress = Callable[[int, int], None]  # (done, total)
@@ -57,7 +59,8 @@ class ClusterRepo:
         self._version = -1
         self._sentinel: tuple[int, int] | None = None  # (story id, cluster id) written last
         # story times for which every stored cluster that could be a candidate is in memory
-        self._covered: tuple[datetime, datetime] | None = None
+        self._covered = Coverage(timedelta(hours=self.params.window_hours))
+        self._resident = 0  # clusters in memory after the last eviction pass
 
     # --- ingest ---------------------------------------------------------------------------
 
@@ -91,7 +94,8 @@ class ClusterRepo:
             conn.execute("UPDATE stories SET cluster_id = NULL, cluster_score = NULL, "
                          "cluster_terms = NULL WHERE cluster_id IS NOT NULL")  # fmt: skip
             conn.execute("DELETE FROM clusters")
-        self._clusterer, self._sentinel, self._covered = Clusterer(self.params), None, None
+        self._clusterer, self._sentinel = Clusterer(self.params), None
+        self._covered.clear()
         self._version = data_version(self.db)
         return self._stream(self._clusterer, progress)
 
@@ -131,6 +135,8 @@ class ClusterRepo:
 
     def _apply(self, clusterer: Clusterer, rows: Sequence[tuple[object, ...]]) -> None:
         """Assign each row, then write the stories, the touched clusters and any merges."""
+        if not rows:
+            return
         conn = self.db.conn
         touched: set[int] = set()
         for row in rows:
@@ -159,13 +165,14 @@ class ClusterRepo:
             cluster = clusterer.clusters.get(cid)
             if cluster is not None:
                 self._write_cluster(cluster)
-        # Saved already; `_restore_around` brings them back for older stories. Idle clusters
-        # stay twice the window, so stories up to a window older than the newest stay covered.
-        window = self.params.window_hours
-        clusterer.evict(2 * window)
-        if self._covered is not None and clusterer.horizon is not None:
-            low = max(self._covered[0], clusterer.horizon - timedelta(hours=window))
-            self._covered = (low, self._covered[1]) if low <= self._covered[1] else None
+        # Saved already; `_restore_around` brings them back when a story needs them. A pass
+        # over all clusters costs their number, so it runs every few batches or on growth.
+        cover = self._covered
+        cover.trim()
+        resident = len(clusterer.clusters)
+        if cover.batch % EVICT_EVERY == 0 or resident > self._resident * 5 // 4 + 100:
+            clusterer.retain(cover.needed)
+            self._resident = len(clusterer.clusters)
 
     def _write_cluster(self, cluster: Cluster) -> None:
         self.db.conn.execute(
@@ -207,7 +214,8 @@ class ClusterRepo:
             clusterer.observe(_item(row))
         top = conn.execute("SELECT max(id) FROM clusters").fetchone()[0]
         clusterer.next_id = max(clusterer.next_id, int(top or 0) + 1)
-        self._clusterer, self._sentinel, self._covered = clusterer, None, None
+        self._clusterer, self._sentinel, self._resident = clusterer, None, 0
+        self._covered.clear()
         return clusterer
 
     def _restore_around(self, clusterer: Clusterer, rows: Sequence[Sequence[object]]) -> None:
@@ -219,16 +227,12 @@ class ClusterRepo:
         window = timedelta(hours=self.params.window_hours)
         oldest, newest = from_db(min(times)), from_db(max(times))
         assert oldest is not None and newest is not None
-        covered = self._covered
-        if covered is not None and covered[0] <= oldest and newest <= covered[1]:
+        if self._covered.covers(oldest, newest):
             return
         # Load a window more than needed, so the next feeds' stories of about the same time
-        # are covered too (one lookup per poll run rather than one per feed).
+        # are covered too (one lookup per poll run and time span rather than one per feed).
         low, high = oldest - window, newest + window
-        if covered is not None and low <= covered[1] and covered[0] <= high:
-            self._covered = (min(low, covered[0]), max(high, covered[1]))
-        else:
-            self._covered = (low, high)
+        self._covered.add(low, high, newest)
         conn = self.db.conn
         missing = [
             int(cid)

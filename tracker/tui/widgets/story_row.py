@@ -11,7 +11,7 @@ from textual.style import Style
 from tracker.tui.views import ListRow
 
 StyleOf = Callable[[str], Style]  # a part's name ("star", "meta", …) -> its style
-DATE_WIDTH = 8
+DATE_WIDTH = 9  # "24-12-31" and a space
 
 
 def row_date(when: datetime, now: datetime) -> str:
@@ -31,7 +31,7 @@ def format_row(row: ListRow, width: int, now: datetime, style: StyleOf) -> Conte
         mark = ("● ", style("dot"))
     else:
         mark = ("  ", Style())
-    feed_width = 16 if width >= 80 else 11
+    feed_width = 15 if width >= 80 else 10
     feed = Content(row.feed_title).truncate(feed_width, ellipsis=True, pad=True)
     title_style = style("read" if row.read else "unread")
     tail = f" +{row.sources}" if row.sources else ""

@@ -81,9 +81,10 @@ class Clusterer:
                     if weight > raw.get(term, 0.0):
                         raw[term] = weight
         vocab.docs += 1
-        df = vocab.df
+        df, low, log = vocab.df, vocab.low, math.log
         for term in raw:
-            df[term] = df.get(term, 0) + 1
+            n = df[term] = df.get(term, 0) + 1
+            low[term] = 1.0 - log(n + 1)
         return raw
 
     def vector(self, raw: dict[str, float]) -> dict[str, float]:
@@ -135,7 +136,8 @@ class Clusterer:
         intersection (most candidates share a handful of an item's ~40 terms)."""
         p = self.params
         threshold, same_source = p.threshold, p.same_source
-        big = math.log(self.vocab.docs + 1)
+        docs, norms, sqrt = self.vocab.docs, self._norms, math.sqrt
+        big = math.log(docs + 1)
         keys = query.keys()
         fits: list[tuple[float, int]] = []
         for cluster in candidates:
@@ -143,7 +145,13 @@ class Clusterer:
             dot = 0.0
             for term in keys & total.keys():
                 dot += query[term] * total[term]
-            score = dot / self._norm(cluster, big) if dot != 0.0 else 0.0
+            score = 0.0
+            if dot != 0.0:  # `_norm`, inlined
+                sums = norms.get(cluster.id)
+                if sums is None or docs > sums[0] * 1.25:
+                    sums = self._sums(cluster)
+                norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
+                score = dot / (sqrt(norm2) if norm2 > 1e-12 else 1.0)
             if source and source in cluster.sources:
                 score += same_source
             if score >= threshold:
@@ -192,19 +200,23 @@ class Clusterer:
         so |c * idf|^2 = S2 + 2 L S1 + L^2 S0 with S_k = sum c^2 l^k: growth of `docs` costs
         nothing, joins update the sums for their own terms, and the sums are recomputed in full
         once `docs` grew by a quarter (other terms' df drift)."""
-        docs = self.vocab.docs
         sums = self._norms.get(cluster.id)
-        if sums is None or docs > sums[0] * 1.25:
-            df = self.vocab.df
-            s0 = s1 = s2 = 0.0
-            for term, c in cluster.total.items():
-                c2, low = c * c, 1.0 - math.log(df.get(term, 0) + 1)
-                s0 += c2
-                s1 += c2 * low
-                s2 += c2 * low * low
-            sums = self._norms[cluster.id] = [float(docs), s0, s1, s2]
+        if sums is None or self.vocab.docs > sums[0] * 1.25:
+            sums = self._sums(cluster)
         norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
         return math.sqrt(norm2) if norm2 > 1e-12 else 1.0
+
+    def _sums(self, cluster: Cluster) -> list[float]:
+        """[docs, S0, S1, S2] of `_norm`, computed in full and cached."""
+        low = self.vocab.low
+        s0 = s1 = s2 = 0.0
+        for term, c in cluster.total.items():
+            c2, lo = c * c, low.get(term, 1.0)  # 1 - log(df + 1), df = 0 when never seen
+            s0 += c2
+            s1 += c2 * lo
+            s2 += c2 * lo * lo
+        sums = self._norms[cluster.id] = [float(self.vocab.docs), s0, s1, s2]
+        return sums
 
     def _candidates(self, query: dict[str, float], when: datetime | None) -> list[Cluster]:
         """Active clusters sharing the item's rarest indexed terms, at most `max_candidates`,
@@ -238,7 +250,7 @@ class Clusterer:
     def _join(
         self, cluster: Cluster, vec: dict[str, float], idfs: dict[str, float], item: Item
     ) -> None:
-        total, df = cluster.total, self.vocab.df
+        total, low = cluster.total, self.vocab.low
         sums = self._norms.get(cluster.id)
         for term, w in vec.items():
             old = total.get(term)
@@ -248,10 +260,10 @@ class Clusterer:
             new = old + w / idfs[term]
             total[term] = new
             if sums is not None:
-                grow, low = new * new - old * old, 1.0 - math.log(df.get(term, 0) + 1)
+                grow, lo = new * new - old * old, low.get(term, 1.0)
                 sums[1] += grow
-                sums[2] += grow * low
-                sums[3] += grow * low * low
+                sums[2] += grow * lo
+                sums[3] += grow * lo * lo
         cluster.size += 1
         if item.source:
             cluster.sources[item.source] = cluster.sources.get(item.source, 0) + 1

@@ -99,11 +99,12 @@ class Vocabulary:
     """Online term statistics: document frequency, how often a word is written like a name, and
     the word as last written (to show stems as words)."""
 
-    __slots__ = ("df", "docs", "named", "plain", "surface")
+    __slots__ = ("df", "docs", "low", "named", "plain", "surface")
 
     def __init__(self) -> None:
         self.docs = 0
         self.df: dict[str, int] = {}
+        self.low: dict[str, float] = {}  # 1 - log(df + 1): the IDF less its shared log(docs + 1)
         self.named: dict[str, int] = {}
         self.plain: dict[str, int] = {}
         self.surface: dict[str, str] = {}

@@ -84,6 +84,22 @@ def test_merged_clusters_move_their_stories(store: Store, now: datetime) -> None
     assert info is not None and info.size == 3
 
 
+@pytest.mark.parametrize("stored", [0, 1])
+def test_a_merge_inside_one_feed_moves_stored_and_new_stories(
+    store: Store, now: datetime, stored: int
+) -> None:
+    """The feed's own new cluster and a stored one merge while the feed is written."""
+    halves = ["Velmont Symphony musicians walk out", "Orchestra pay strike: picket lines at hall"]
+    first = ingest(store, 0, [halves[stored]], now)
+    both = "Velmont Symphony musicians on orchestra pay strike at concert hall"
+    batch = ingest(store, 1, [halves[1 - stored], both], now)
+    merged = cluster_of(store, batch[1])
+    assert cluster_of(store, first[0]) == cluster_of(store, batch[0]) == merged
+    assert store.clusters.count() == 1
+    info = store.clusters.get(merged)
+    assert info is not None and info.size == 3
+
+
 def test_rebuild_reclusters_everything_with_progress(store: Store, now: datetime) -> None:
     ids = ingest(store, 0, [EBAY[0], COMET], now)
     ids += ingest(store, 1, [EBAY[1], EBAY[2]], now + timedelta(minutes=1))

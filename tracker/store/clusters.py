@@ -21,6 +21,9 @@ EVICT_EVERY = 16  # batches between passes that drop clusters no covered time ne
 
 _ITEM_COLUMNS = "s.id, s.feed_id, s.title, s.url, s.summary, s.sort_at"
 Progress = Callable[[int, int], None]  # (done, total)
+_INSERT_CLUSTER = (
+    "INSERT INTO clusters (id, label, size, first_seen, last_seen) VALUES (?, ?, 0, ?, ?)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,28 +142,37 @@ class ClusterRepo:
             return
         conn = self.db.conn
         touched: set[int] = set()
+        created: dict[int, tuple[object, ...]] = {}  # clusters rows, inserted in one go
+        assigned: dict[int, list[object]] = {}  # story id -> [cluster id, score, terms JSON]
         for row in rows:
             story_id = int(str(row[0]))
             a: Assignment = clusterer.add(_item(row))
-            if a.new:  # the row must exist before stories point at it (foreign key)
-                conn.execute(
-                    "INSERT INTO clusters (id, label, size, first_seen, last_seen) "
-                    "VALUES (?, ?, 0, ?, ?)",
-                    (a.cluster_id, str(row[2] or ""), row[5], row[5]),
-                )
+            if a.new:
+                created[a.cluster_id] = (a.cluster_id, str(row[2] or ""), row[5], row[5])
             for gone in a.merged:
-                conn.execute(
-                    "UPDATE stories SET cluster_id = ? WHERE cluster_id = ?", (a.cluster_id, gone)
-                )
-                conn.execute("DELETE FROM clusters WHERE id = ?", (gone,))
+                if created.pop(gone, None) is None:  # stored by an earlier batch
+                    if a.cluster_id in created:  # its row first (foreign key)
+                        conn.execute(_INSERT_CLUSTER, created.pop(a.cluster_id))
+                    conn.execute(
+                        "UPDATE stories SET cluster_id = ? WHERE cluster_id = ?",
+                        (a.cluster_id, gone),
+                    )
+                    conn.execute("DELETE FROM clusters WHERE id = ?", (gone,))
+                for entry in assigned.values():
+                    if entry[0] == gone:
+                        entry[0] = a.cluster_id
                 touched.discard(gone)
-            conn.execute(
-                "UPDATE stories SET cluster_id = ?, cluster_score = ?, cluster_terms = ? "
-                "WHERE id = ?",
-                (a.cluster_id, a.score, json.dumps(list(a.terms)), story_id),
-            )
+            assigned[story_id] = [a.cluster_id, a.score, json.dumps(list(a.terms))]
             touched.add(a.cluster_id)
-            self._sentinel = (story_id, a.cluster_id)
+        # the clusters rows must exist before stories point at them (foreign key)
+        conn.executemany(_INSERT_CLUSTER, created.values())
+        conn.executemany(
+            "UPDATE stories SET cluster_id = ?, cluster_score = ?, cluster_terms = ? WHERE id = ?",
+            [(*entry, sid) for sid, entry in assigned.items()],
+        )
+        last = int(str(rows[-1][0]))
+        if last in assigned:
+            self._sentinel = (last, int(str(assigned[last][0])))
         for cid in sorted(touched):
             cluster = clusterer.clusters.get(cid)
             if cluster is not None:

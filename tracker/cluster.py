@@ -160,11 +160,13 @@ class Clusterer:
 
     def similarity(self, a: Cluster, b: Cluster) -> float:
         """Cosine of two clusters' centroids under the current IDF."""
-        if len(a.total) > len(b.total):
-            a, b = b, a
-        idf, other = self.vocab.idf, b.total
-        dot = sum(w * other[t] * idf(t) ** 2 for t, w in a.total.items() if t in other)
-        big = math.log(self.vocab.docs + 1)
+        one, other, df, log = a.total, b.total, self.vocab.df, math.log
+        docs = self.vocab.docs + 1
+        dot = 0.0
+        for t in one.keys() & other.keys():
+            idf = log(docs / (df.get(t, 0) + 1)) + 1.0  # Vocabulary.idf
+            dot += one[t] * other[t] * idf * idf
+        big = math.log(docs)
         return dot / (self._norm(a, big) * self._norm(b, big))
 
     def _absorb(self, into: Cluster, other: Cluster) -> None:

@@ -11,10 +11,11 @@ with the number of clusters.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from itertools import repeat
+from operator import mul
 
 from tracker.cluster_model import Assignment, Cluster, Item, Params, Vocabulary
 from tracker.cluster_text import STOPWORDS, lead_words, stem, title_words, url_words
@@ -210,13 +211,11 @@ class Clusterer:
 
     def _sums(self, cluster: Cluster) -> list[float]:
         """[docs, S0, S1, S2] of `_norm`, computed in full and cached."""
-        low = self.vocab.low
-        s0 = s1 = s2 = 0.0
-        for term, c in cluster.total.items():
-            c2, lo = c * c, low.get(term, 1.0)  # 1 - log(df + 1), df = 0 when never seen
-            s0 += c2
-            s1 += c2 * lo
-            s2 += c2 * lo * lo
+        total = cluster.total
+        lows = list(map(self.vocab.low.get, total, repeat(1.0)))  # 1.0: df 0, never seen
+        squares = [c * c for c in total.values()]
+        once = list(map(mul, squares, lows))
+        s0, s1, s2 = sum(squares, 0.0), sum(once, 0.0), sum(map(mul, once, lows), 0.0)
         sums = self._norms[cluster.id] = [float(self.vocab.docs), s0, s1, s2]
         return sums
 
@@ -245,8 +244,8 @@ class Clusterer:
                     near[cid] = w
             shared = near
         ids: Iterable[int] = shared
-        if len(shared) > p.max_candidates:
-            ids = heapq.nlargest(p.max_candidates, shared, key=shared.__getitem__)
+        if len(shared) > p.max_candidates:  # = heapq.nlargest (ties: first inserted), in C
+            ids = sorted(shared, key=shared.__getitem__, reverse=True)[: p.max_candidates]
         return [clusters[cid] for cid in ids]
 
     def _join(

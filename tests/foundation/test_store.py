@@ -187,7 +187,9 @@ def test_a_writer_and_a_reader_process_never_see_database_locked(db_path: Path) 
         while time.monotonic() < deadline:
             n += 1
             if role == "writer":
-                rec = StoryRecord(f"k{{n}}", None, None, f"t{{n}}", None, "", "", "", now, None, str(n))
+                rec = StoryRecord(
+                    f"k{{n}}", None, None, f"t{{n}}", None, "", "", "", now, None, str(n)
+                )
                 new = store.stories.ingest(fid, [rec], now).new_ids
                 store.stories.set_read(list(new), True, now)
             else:

@@ -10,7 +10,7 @@ import pytest
 
 from tests.cluster.helpers import COMET, EBAY, ingest
 from tracker.cli import run
-from tracker.cli.cluster_cmd import _progress
+from tracker.cli.progress import progress_bar
 from tracker.poll.lock import PollLock
 from tracker.store import Store, write
 
@@ -71,9 +71,9 @@ def test_unknown_cluster_and_running_poll_are_errors(
 
 
 def test_progress_bar_follows_the_counts() -> None:
-    with _progress(True, True) as update:
+    with progress_bar("re-clustering", True) as update:
         assert update is not None
         update(0, 10)
         update(10, 10)
-    with _progress(False, True) as nothing:
+    with progress_bar("re-clustering", False) as nothing:
         assert nothing is None

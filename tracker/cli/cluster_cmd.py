@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
 from tracker.cli import main
 from tracker.cli.context import UsageProblem, get_context
+from tracker.cli.progress import progress_bar
 from tracker.poll.lock import PollLock, PollLocked
 from tracker.store import Store
-from tracker.store.clusters import Progress
 from tracker.textclean import clean_line
 from tracker.timeutil import iso
 
@@ -34,7 +32,10 @@ def cluster(rebuild: bool, show_id: int | None, as_json: bool, quiet: bool) -> N
     bar = not (as_json or quiet) and sys.stderr.isatty()
     started = time.perf_counter()
     try:
-        with PollLock(ctx.db_path), _progress(bar, rebuild) as on_progress:
+        with (
+            PollLock(ctx.db_path),
+            progress_bar("re-clustering" if rebuild else "clustering", bar) as on_progress,
+        ):
             if rebuild:
                 done = store.clusters.rebuild(on_progress)
             else:
@@ -88,27 +89,3 @@ def _show(store: Store, cluster_id: int, as_json: bool) -> None:
         when = m.sort_at.strftime("%Y-%m-%d %H:%M")
         click.echo(f"  {when}  {clean_line(m.feed_title)[:24]:24}  {clean_line(m.title)}")
         click.echo(f"  {'':16}  {'':24}  ({clean_line(why)})")
-
-
-@contextmanager
-def _progress(enabled: bool, rebuild: bool) -> Iterator[Progress | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("re-clustering" if rebuild else "clustering"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("cluster", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, total=total, completed=done)
-
-        yield update

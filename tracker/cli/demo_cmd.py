@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -13,10 +11,10 @@ from click.core import ParameterSource
 
 from tracker.cli import main
 from tracker.cli.context import AppContext, UsageProblem, get_context
+from tracker.cli.progress import poll_progress
 from tracker.demo.server import serve_in_background
 from tracker.demo.setup import DemoCounts, NotADemoDatabase, build_demo, config_path_for
 from tracker.poll.lock import PollLocked
-from tracker.poll.poller import PollProgress, ProgressCallback
 
 
 @main.command("demo")
@@ -33,7 +31,9 @@ def demo_command(click_ctx: click.Context, no_open: bool, as_json: bool) -> None
     db_path = _demo_db_path(click_ctx, ctx)
     with serve_in_background() as server:
         try:
-            with _progress(sys.stderr.isatty() and not as_json) as on_progress:
+            with poll_progress(
+                "demo: polling sample feeds", sys.stderr.isatty() and not as_json
+            ) as on_progress:
                 config, counts = build_demo(db_path, server.port, on_progress)
         except NotADemoDatabase as exc:
             raise UsageProblem(str(exc)) from None
@@ -80,26 +80,3 @@ def _report(db_path: Path, counts: DemoCounts, as_json: bool) -> None:
         f"open it: tracker demo (rebuilds it), or tracker --db {db_path} --config "
         f"{config_path_for(db_path)} (the sample server has stopped: polls there fail)"
     )
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("demo: polling sample feeds"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("demo", total=None)
-
-        def update(p: PollProgress) -> None:
-            bar.update(task, total=p.total, completed=p.done)
-
-        yield update

@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
 
 from tracker.cli import main
 from tracker.cli.context import UsageProblem, get_context
+from tracker.cli.progress import poll_progress
 from tracker.models import PollResult
 from tracker.textclean import clean_line
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:  # the poller (aiohttp, ...) loads only when `tracker poll` runs
-    from tracker.poll.poller import PollProgress, PollSummary, ProgressCallback
+    from tracker.poll.poller import PollSummary
 
 
 @main.command("poll")
@@ -51,7 +50,7 @@ def poll_command(
     ctx.close()  # the poller opens its own connection
     bar = not (as_json or quiet) and sys.stderr.isatty()
     try:
-        with _progress(bar) as on_progress:
+        with poll_progress("polling", bar) as on_progress:
             summary = asyncio.run(
                 poll(ctx.db_path, config, urls=urls, every=every, progress=on_progress,
                      concurrency=concurrency)
@@ -79,29 +78,3 @@ def _summary_line(s: PollSummary) -> str:
         f"{c['not_modified']} not modified, {c['errors']} failed; "
         f"{c['new_stories']} new stories, {c['updated_stories']} updated"
     )
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("polling"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}", markup=False),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("poll", total=None, last="")
-
-        def update(p: PollProgress) -> None:
-            last = clean_line(p.result.url)[-50:] if p.result else ""
-            bar.update(task, total=p.total, completed=p.done, last=last)
-
-        yield update

@@ -156,3 +156,13 @@ def test_a_user_database_named_demo_db_is_never_the_demo_database(
     assert run(["demo", "--no-open"]) == 0
     assert f"demo database: {tmp_path / 'tracker-demo.db'}" in capsys.readouterr().out
     assert not (tmp_path / "demo.db").exists()
+
+
+def test_db_option_after_demo_works_as_the_issue_writes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offline: None
+) -> None:
+    db = tmp_path / "elsewhere.db"
+    assert run(["demo", "--no-open", "--db", str(db), "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["db"] == str(db) and counts["stories"] == 168
+    assert db.is_file()

@@ -20,15 +20,24 @@ from tracker.poll.lock import PollLocked
 @main.command("demo")
 @click.option("--no-open", is_flag=True, help="Stop after polling: print the database and counts.")
 @click.option("--json", "as_json", is_flag=True, help="With --no-open: print the counts as JSON.")
+@click.option(
+    "--db",
+    "demo_db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The demo database (same as the global --db given before `demo`).",
+)
 @click.pass_context
-def demo_command(click_ctx: click.Context, no_open: bool, as_json: bool) -> None:
+def demo_command(
+    click_ctx: click.Context, no_open: bool, as_json: bool, demo_db: str | None
+) -> None:
     """Offline demo: poll the packaged sample feeds from 127.0.0.1 into a demo database.
 
     The database is --db when given on the command line, else demo.db beside your own
     database, which is never touched. Each run rebuilds it from scratch.
     """
     ctx = get_context()
-    db_path = _demo_db_path(click_ctx, ctx)
+    db_path = Path(demo_db) if demo_db else _demo_db_path(click_ctx, ctx)
     with serve_in_background() as server:
         try:
             with poll_progress(

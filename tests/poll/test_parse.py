@@ -213,3 +213,24 @@ def test_identity_keys_are_bounded_and_stable() -> None:
     no_ids = [ParsedEntry(guid=None, url=None, title=f"t{i}", content="c") for i in range(3)]
     keys = [r.key for r in story_records(no_ids)]
     assert len(set(keys)) == 3 and keys == [r.key for r in story_records(no_ids)]
+
+
+def test_an_entry_with_only_an_updated_date_is_dated_by_it() -> None:
+    """Atom requires only <updated>, JSON Feed allows only date_modified: both date the entry."""
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x</id>'
+        b"<updated>2025-01-27T14:02:00Z</updated><entry><id>urn:1</id><title>Only updated</title>"
+        b"<updated>2025-01-27T14:02:00Z</updated></entry></feed>"
+    )
+    jsonfeed = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "t",
+            "items": [{"id": "1", "title": "x", "date_modified": "2025-01-27T14:02:00Z"}],
+        }
+    ).encode()
+    expected = datetime(2025, 1, 27, 14, 2, tzinfo=UTC)
+    for body in (atom, jsonfeed):
+        outcome = parse_document(body, {}, "http://x/")
+        assert outcome.feed is not None
+        assert outcome.feed.entries[0].published == expected

@@ -105,7 +105,8 @@ def _entry(e: Any) -> ParsedEntry:
         author=e.get("author"),
         summary_html=summary_html,
         content_html=content_html,
-        published=_struct_date(e.get("published_parsed")),
+        # Atom requires only <updated>: it is the date such an entry was published as.
+        published=_struct_date(e.get("published_parsed")) or _struct_date(e.get("updated_parsed")),
         updated=_struct_date(e.get("updated_parsed")),
         categories=tags,
     )
@@ -213,7 +214,7 @@ def _json_item(item: dict[str, Any]) -> ParsedEntry:
         author=", ".join(names) or None,
         summary_html=_escape_plain(summary),
         content_html=content_html,
-        published=_iso_date(item.get("date_published")),
+        published=_iso_date(item.get("date_published")) or _iso_date(item.get("date_modified")),
         updated=_iso_date(item.get("date_modified")),
         categories=tuple(t for t in (clean_line(str(x)) for x in tags or []) if t),
     )

@@ -102,36 +102,37 @@ def env_without_tracker(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def listed_feeds(workdir: Path, env: dict[str, str]) -> list[dict[str, object]]:
+    """`python -m tracker feeds list --json` run as a user would, from `workdir`."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "tracker", "feeds", "list", "--json"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return list(json.loads(proc.stdout))
+
+
 def test_env_vars_and_platform_defaults(tmp_path: Path, config: Path) -> None:
     env = env_without_tracker(tmp_path)
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     # No flags, no env, no ./feeds.toml: the packaged default is written to the config dir.
-    proc = subprocess.run(
-        [sys.executable, "-m", "tracker", "feeds", "list", "--json"],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert len(json.loads(proc.stdout)) >= 25
+    assert len(listed_feeds(workdir, env)) >= 25
     assert (tmp_path / "cfg" / "tracker" / "feeds.toml").is_file()
     assert (tmp_path / "data" / "tracker" / "tracker.db").is_file()
     # Env vars take over.
     env.update(TRACKER_DB=str(tmp_path / "env.db"), TRACKER_CONFIG=str(config))
-    proc = subprocess.run(
-        [sys.executable, "-m", "tracker", "feeds", "list", "--json"],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert [f["url"] for f in json.loads(proc.stdout)] == ["https://wire.example/ai.xml"]
+    assert [f["url"] for f in listed_feeds(workdir, env)] == ["https://wire.example/ai.xml"]
     assert (tmp_path / "env.db").is_file()
+    # ./feeds.toml in the working directory wins over the user config dir.
+    del env["TRACKER_CONFIG"]
+    env["TRACKER_DB"] = str(tmp_path / "cwd.db")
+    (workdir / "feeds.toml").write_text(config.read_text().replace("wire.example", "cwd.example"))
+    assert [f["url"] for f in listed_feeds(workdir, env)] == ["https://cwd.example/ai.xml"]
 
 
 def test_headless_commands_never_import_textual(tmp_path: Path, config: Path) -> None:

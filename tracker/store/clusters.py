@@ -11,8 +11,7 @@ from sqlite_utils import Database
 
 from tracker.cluster import Assignment, Cluster, Clusterer, Item, Params
 from tracker.cluster_cover import Coverage
-from tracker.store.db import data_version, write
-from tracker.store.stories import chunks
+from tracker.store.db import batches, data_version, write
 from tracker.timeutil import from_db, to_db
 
 REPLAY_LIMIT = 20_000  # recent clustered stories replayed to rebuild term statistics
@@ -75,8 +74,7 @@ class ClusterRepo:
         with write(self.db):
             clusterer = self._ready()
             rows: list[tuple[object, ...]] = []
-            for part in chunks(sorted(set(story_ids))):
-                marks = ",".join("?" * len(part))
+            for marks, part in batches(sorted(set(story_ids))):
                 rows.extend(
                     self.db.conn.execute(
                         f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.id IN ({marks}) "
@@ -255,8 +253,7 @@ class ClusterRepo:
             )
             if int(cid) not in clusterer.clusters
         ]
-        for part in chunks(missing):
-            marks = ",".join("?" * len(part))
+        for marks, part in batches(missing):
             for cid, state in conn.execute(
                 f"SELECT id, state FROM clusters WHERE id IN ({marks})", tuple(part)
             ):

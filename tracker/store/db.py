@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from tracker.store.schema import migrations
 
+T = TypeVar("T")
+
 BUSY_TIMEOUT_MS = 10_000
+BATCH = 500  # bound parameters per IN (...) list, well under SQLite's limit
 
 
 def connect(path: str | Path) -> Database:
@@ -76,3 +80,11 @@ def write(db: Database) -> Iterator[Database]:
 def data_version(db: Database) -> int:
     """Changes when another connection commits: how the app notices the poller's writes."""
     return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def batches(items: Sequence[T], size: int = BATCH) -> Iterator[tuple[str, Sequence[T]]]:
+    """`items` in slices that fit SQLite's bound-parameter limit, each with its `?,?,…` list
+    for an `IN (…)`."""
+    for start in range(0, len(items), size):
+        part = items[start : start + size]
+        yield ",".join("?" * len(part)), part

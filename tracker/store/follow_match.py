@@ -10,6 +10,7 @@ from functools import lru_cache
 from sqlite_utils import Database
 
 from tracker.query import Query, QueryError, parse
+from tracker.store.db import batches
 from tracker.store.search import SearchRepo
 from tracker.store.searchsql import FTS_IDS, condition
 
@@ -55,10 +56,8 @@ def _among(db: Database, q: Query, ids: list[int], now: datetime) -> list[int]:
     assert q.root is not None
     where = condition(q.root, now)
     out: list[int] = []
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
+    for marks, part in batches(ids, CHUNK):
         text, params = _bounded(where.text, list(where.params), part[0], part[-1])
-        marks = ",".join("?" * len(part))
         out.extend(
             int(r[0])
             for r in db.conn.execute(

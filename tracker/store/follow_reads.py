@@ -10,8 +10,8 @@ from enum import Enum
 from sqlite_utils import Database
 
 from tracker.follow import Dossier, Follow, How, Member, build_dossier
+from tracker.store.db import batches
 from tracker.store.rows import STORY_COLUMNS, story_from_row
-from tracker.store.stories import chunks
 from tracker.timeutil import from_db
 
 MEMBER = "how IN ('match', 'pin')"  # exclusions are rows too, never members
@@ -64,8 +64,7 @@ class FollowReads:
     def cluster_sources(self, cluster_ids: Sequence[int]) -> dict[int, int]:
         """Distinct sources (feeds) per cluster, database-wide: the "+N sources" of a row."""
         out: dict[int, int] = {}
-        for part in chunks(sorted(set(cluster_ids))):
-            marks = ",".join("?" * len(part))
+        for marks, part in batches(sorted(set(cluster_ids))):
             out.update(
                 (int(cid), int(n))
                 for cid, n in self.db.conn.execute(

@@ -10,10 +10,9 @@ from sqlite_utils import Database
 
 from tracker.follow import Follow, How
 from tracker.models import Config
-from tracker.store.db import write
+from tracker.store.db import batches, write
 from tracker.store.follow_match import matching_ids
 from tracker.store.follow_reads import EPOCH, MEMBER, FollowReads
-from tracker.store.stories import chunks
 from tracker.timeutil import from_db, to_db, utcnow
 
 _FOLLOW_COLUMNS = "f.id, f.name, f.query, f.origin, f.created_at, f.last_opened_at"
@@ -141,8 +140,7 @@ class FollowRepo(FollowReads):
                 )
             }
             gone = sorted(before - set(ids))
-            for part in chunks(gone):
-                marks = ",".join("?" * len(part))
+            for marks, part in batches(gone):
                 conn.execute(
                     f"DELETE FROM follow_stories WHERE follow_id = ? AND how = 'match' "
                     f"AND story_id IN ({marks})",
@@ -164,14 +162,12 @@ class FollowRepo(FollowReads):
 
     def _insert_matches(self, follow_id: int, ids: Sequence[int], now: datetime) -> int:
         """Matches join unless the story is already pinned or excluded (then nothing changes)."""
-        return sum(
-            self.db.conn.executemany(
-                "INSERT OR IGNORE INTO follow_stories (follow_id, story_id, how, added_at) "
-                "VALUES (?, ?, 'match', ?)",
-                [(follow_id, sid, to_db(now)) for sid in part],
-            ).rowcount
-            for part in chunks(ids)
-        )
+        added_at = to_db(now)
+        return self.db.conn.executemany(
+            "INSERT OR IGNORE INTO follow_stories (follow_id, story_id, how, added_at) "
+            "VALUES (?, ?, 'match', ?)",
+            [(follow_id, sid, added_at) for sid in ids],
+        ).rowcount
 
     # --- by hand ----------------------------------------------------------------------------
 
@@ -186,8 +182,7 @@ class FollowRepo(FollowReads):
     def _mark(self, follow_id: int, story_ids: Sequence[int], how: How, now: datetime) -> int:
         count = 0
         with write(self.db):
-            for part in chunks(story_ids):
-                marks = ",".join("?" * len(part))
+            for marks, part in batches(story_ids):
                 # A pin keeps the time a story joined (it is not "new" for being pinned).
                 count += self.db.conn.execute(
                     f"INSERT INTO follow_stories (follow_id, story_id, how, added_at) "
@@ -206,8 +201,7 @@ class FollowRepo(FollowReads):
             return 0
         count = 0
         with write(self.db):
-            for part in chunks(story_ids):
-                marks = ",".join("?" * len(part))
+            for marks, part in batches(story_ids):
                 count += self.db.conn.execute(
                     f"DELETE FROM follow_stories WHERE follow_id = ? AND how != 'match' "
                     f"AND story_id IN ({marks})",

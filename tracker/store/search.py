@@ -11,10 +11,10 @@ from sqlite_utils import Database
 
 from tracker.models import Story
 from tracker.query import Query, QueryError, Sort, parse
+from tracker.store.db import batches
 from tracker.store.searchplan import Plan, make_plan
 from tracker.store.searchrun import Cursor, OutOfTime, Page, dated, relevance
 from tracker.store.searchsql import Sql, condition, id_set, site_matches
-from tracker.store.stories import chunks
 from tracker.timeutil import to_db, utcnow
 
 COUNT_CAP = 10_000
@@ -118,8 +118,7 @@ class SearchRepo:
         # A few candidates: probe the full-text index story by story, not the whole match set.
         where = Sql("1") if q.root is None else condition(q.root, now, correlated_fts=True)
         out: list[int] = []
-        for part in chunks(sorted(set(within))):
-            marks = ",".join("?" * len(part))
+        for marks, part in batches(sorted(set(within))):
             sql = f"SELECT s.id FROM stories s WHERE s.id IN ({marks}) AND {where.text}"
             out.extend(int(r[0]) for r in self._run(sql, [*part, *where.params]))
         return out

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from tracker.models import IngestResult, Story, StoryRecord
-from tracker.store.db import write
+from tracker.store.db import batches, write
 from tracker.store.rows import STORY_COLUMNS, story_from_row
 from tracker.timeutil import to_db
 
-_CHUNK = 500  # bound parameters per IN (...) list, well under SQLite's limit
 STORY_FROM = "stories s JOIN feeds f ON f.id = s.feed_id"
-
-
-def chunks(items: Sequence[object], size: int = _CHUNK) -> Iterable[Sequence[object]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class StoryRepo:
@@ -44,8 +38,7 @@ class StoryRepo:
             keys = [r.key for r in records]
             existing: dict[str, tuple[int, str]] = {}
             tombstones: set[str] = set()
-            for part in chunks(keys):
-                marks = ",".join("?" * len(part))
+            for marks, part in batches(keys):
                 for sid, key, chash in conn.execute(
                     f"SELECT id, key, content_hash FROM stories WHERE feed_id = ? "
                     f"AND key IN ({marks})",
@@ -106,8 +99,7 @@ class StoryRepo:
     def many(self, story_ids: Sequence[int]) -> list[Story]:
         """Stories by id, newest first (no content)."""
         out: list[Story] = []
-        for part in chunks(story_ids):
-            marks = ",".join("?" * len(part))
+        for marks, part in batches(story_ids):
             out.extend(
                 story_from_row(r)
                 for r in self.db.conn.execute(
@@ -133,8 +125,7 @@ class StoryRepo:
     ) -> int:
         count = 0
         with write(self.db):
-            for part in chunks(ids):
-                marks = ",".join("?" * len(part))
+            for marks, part in batches(ids):
                 count += self.db.conn.execute(
                     f"UPDATE stories SET {assignments} WHERE id IN ({marks}) AND {changed}",
                     (*values, *part),
@@ -145,8 +136,7 @@ class StoryRepo:
         """Delete stories for good: a tombstone keeps a re-poll from bringing them back."""
         count = 0
         with write(self.db):
-            for part in chunks(story_ids):
-                marks = ",".join("?" * len(part))
+            for marks, part in batches(story_ids):
                 self.db.conn.execute(
                     f"INSERT OR IGNORE INTO deleted_stories (feed_id, key, deleted_at) "
                     f"SELECT feed_id, key, ? FROM stories WHERE id IN ({marks})",

@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from tracker.models import TagSource
-from tracker.store.db import write
-from tracker.store.stories import chunks
+from tracker.store.db import batches, write
 from tracker.timeutil import to_db
 
 
@@ -34,8 +33,7 @@ class TagRepo:
         count = 0
         with write(self.db):
             for tag in tags:
-                for part in chunks(story_ids):
-                    marks = ",".join("?" * len(part))
+                for marks, part in batches(story_ids):
                     if source == "user":
                         conn.execute(
                             f"DELETE FROM tag_removals WHERE tag = ? AND story_id IN ({marks})",
@@ -61,8 +59,7 @@ class TagRepo:
         count = 0
         with write(self.db):
             for tag in tags:
-                for part in chunks(story_ids):
-                    marks = ",".join("?" * len(part))
+                for marks, part in batches(story_ids):
                     removed = conn.execute(
                         f"DELETE FROM story_tags WHERE tag = ? AND story_id IN ({marks}) "
                         f"RETURNING story_id",

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from tests.tui.conftest import AppFactory, lines, settle
 from tracker.store import Store
 from tracker.tui.data import DataSource
+from tracker.tui.widgets.reader import ReaderPane
 from tracker.tui.widgets.story_list import StoryList
 
 
@@ -67,3 +70,67 @@ async def test_c_toggles_grouping(make_app: AppFactory, demo_db: Path) -> None:
         await pilot.press("c")
         await settle(pilot)
         assert stories.total == 168
+
+
+def _biggest_cluster(path: Path) -> tuple[int, list[int]]:
+    """(cluster id, its story ids) of the demo's largest cluster."""
+    with Store.open(path) as store:
+        rows = store.db.conn.execute(
+            "SELECT cluster_id, group_concat(id) FROM stories WHERE cluster_id IS NOT NULL "
+            "GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id LIMIT 1"
+        ).fetchone()
+    return int(rows[0]), sorted(int(i) for i in str(rows[1]).split(","))
+
+
+def _unread(path: Path, ids: list[int]) -> set[int]:
+    with Store.open(path) as store:
+        return {s.id for s in store.stories.many(ids) if not s.read}
+
+
+def test_marking_a_grouped_row_read_marks_its_whole_cluster(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.db"
+    with Store.open(demo_db) as source:
+        source.db.conn.execute(f"VACUUM INTO '{db}'")
+    cluster, members = _biggest_cluster(db)
+    assert len(members) >= 3
+    data = DataSource(db)
+    try:
+        data.set_read([members[0]], True)  # the every-story view: just that story
+        assert _unread(db, members) == set(members[1:])
+        data.grouped = True
+        assert data.set_read([members[-1]], True) == len(members) - 1
+        assert _unread(db, members) == set()
+        assert data.set_read([members[0]], False) == len(members)
+    finally:
+        data.close()
+    assert cluster > 0
+
+
+async def test_reader_shows_the_same_event_elsewhere_and_why(
+    make_app: AppFactory, demo_db: Path
+) -> None:
+    _cluster, members = _biggest_cluster(demo_db)
+    data = DataSource(demo_db)
+    try:
+        detail = data.story(members[-1])
+    finally:
+        data.close()
+    assert detail is not None
+    assert {m.story_id for m in detail.same_event} == set(members[:-1])
+    # Each joined with a score and shared terms, except stories that started a group (a cluster
+    # may be two merged groups, so more than one starter).
+    starters = [m for m in detail.same_event if not m.terms]
+    assert all(m.score == 0 for m in starters)
+    assert len(starters) < len(detail.same_event) / 2
+    app = make_app(demo_db, mark_read_on_open=False)  # the module's database stays as built
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"qwq", "enter")
+        await settle(pilot)
+        shown = lines(app.query_one(StoryList))
+        grouped = next(i for i, line in enumerate(shown) if re.search(r"\+\d+\s*$", line))
+        await pilot.press(*["j"] * grouped, "enter")
+        await settle(pilot)
+        head = str(app.query_one(ReaderPane).query_one("#reader-header", Static).content)
+    assert "Same event:" in head and "other sources" in head
+    assert "(0." in head or "(1." in head  # a score with the shared terms

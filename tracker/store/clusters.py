@@ -295,6 +295,20 @@ class ClusterRepo:
             )
         return out
 
+    def with_mates(self, story_ids: Sequence[int]) -> list[int]:
+        """`story_ids` plus every story that shares a cluster with one of them."""
+        out = set(story_ids)
+        for marks, part in batches(list(story_ids)):
+            out.update(
+                int(sid)
+                for (sid,) in self.db.conn.execute(
+                    f"SELECT id FROM stories WHERE cluster_id IN (SELECT cluster_id FROM stories "
+                    f"WHERE id IN ({marks}) AND cluster_id IS NOT NULL)",
+                    tuple(part),
+                )
+            )
+        return sorted(out)
+
     def count(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM clusters").fetchone()[0])
 

@@ -192,7 +192,9 @@ class DataSource:
             if story is None:
                 return None
             sources = tuple((t, s) for t, s, _rule in store.tags.of_story(story_id))
-        return StoryDetail(story, sources)
+            mates = store.clusters.members(story.cluster_id) if story.cluster_id else []
+        others = tuple(m for m in mates if m.story_id != story_id)
+        return StoryDetail(story, sources, others)
 
     def story_markdown(self, story_id: int) -> tuple[StoryDetail | None, str]:
         """The story and its content as Markdown (converted here, off the event loop)."""
@@ -213,7 +215,10 @@ class DataSource:
     # --- writes -------------------------------------------------------------------------
 
     def set_read(self, ids: Sequence[int], read: bool) -> int:
+        """In the one-row-per-event view a row stands for its cluster: all of it changes."""
         with self.store() as store:
+            if self.grouped:
+                ids = store.clusters.with_mates(ids)
             return store.stories.set_read(ids, read, self.clock())
 
     def set_starred(self, ids: Sequence[int], starred: bool) -> int:

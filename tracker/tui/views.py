@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tracker.models import Config, Story
+from tracker.store.clusters import ClusterMember
 from tracker.textclean import clean_line
 
 
@@ -69,3 +70,4 @@ class Status:
 class StoryDetail:
     story: Story
     tag_sources: tuple[tuple[str, str], ...]  # (tag, source)
+    same_event: tuple[ClusterMember, ...] = ()  # the other stories of its cluster, oldest first

@@ -39,7 +39,42 @@ def header(detail: StoryDetail) -> Content:
         *tags,
         "\n",
         (clean_line(story.url) or "(no link)", "underline" if story.url else "dim"),
+        *same_event(detail),
     )
+
+
+SAME_EVENT_SHOWN = 6
+
+
+def same_event(detail: StoryDetail) -> list[str | tuple[str, str]]:
+    """The other stories of its cluster, each with why it was grouped (score, shared terms)."""
+    others = detail.same_event
+    if not others:
+        return []
+    sources = len({m.feed_id for m in others} - {detail.story.feed_id})
+    parts: list[str | tuple[str, str]] = [
+        "\n\n",
+        (f"Same event: {len(others)} other stories, {sources} other sources", "bold"),
+    ]
+    for m in others[:SAME_EVENT_SHOWN]:
+        why = (
+            f"{m.score:.2f}: {', '.join(clean_line(t) for t in m.terms[:5])}"
+            if m.terms
+            else "started the group"
+        )
+        parts += [
+            "\n  ",
+            (m.sort_at.strftime("%b %d %H:%M"), "dim"),
+            "  ",
+            (clean_line(m.feed_title), "italic"),
+            "  ",
+            clean_line(m.title),
+            "  ",
+            (f"({why})", "dim"),
+        ]
+    if len(others) > SAME_EVENT_SHOWN:
+        parts.append((f"\n  … and {len(others) - SAME_EVENT_SHOWN} more", "dim"))
+    return parts
 
 
 class ReaderPane(VerticalScroll, can_focus=True):

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from tests.tui.conftest import AppFactory, lines, settle
 from tracker.store import Store
 from tracker.tui.data import DataSource
-from tracker.tui.widgets.reader import ReaderPane
+from tracker.tui.widgets.reader import ReaderPane, header
 from tracker.tui.widgets.story_list import StoryList
 
 
@@ -134,3 +134,18 @@ async def test_reader_shows_the_same_event_elsewhere_and_why(
         head = str(app.query_one(ReaderPane).query_one("#reader-header", Static).content)
     assert "Same event:" in head and "other sources" in head
     assert "(0." in head or "(1." in head  # a score with the shared terms
+
+
+def test_reader_names_the_rule_behind_an_automatic_tag(demo_db: Path) -> None:
+    with Store.open(demo_db) as store:
+        sid, tag, rule = store.db.conn.execute(
+            "SELECT story_id, tag, rule FROM story_tags WHERE source = 'rule' LIMIT 1"
+        ).fetchone()
+    data = DataSource(demo_db)
+    try:
+        detail = data.story(int(sid))
+    finally:
+        data.close()
+    assert detail is not None
+    assert (tag, f"rule: {rule}") in detail.tag_sources
+    assert f"#{tag}(rule: {rule})" in str(header(detail))

@@ -191,7 +191,11 @@ class DataSource:
             story = store.stories.get(story_id)
             if story is None:
                 return None
-            sources = tuple((t, s) for t, s, _rule in store.tags.of_story(story_id))
+            # Provenance as the reader shows it: "feed", "user", or the rule's own query.
+            sources = tuple(
+                (tag, f"rule: {rule}" if source == "rule" and rule else source)
+                for tag, source, rule in store.tags.of_story(story_id)
+            )
             mates = store.clusters.members(story.cluster_id) if story.cluster_id else []
         others = tuple(m for m in mates if m.story_id != story_id)
         return StoryDetail(story, sources, others)

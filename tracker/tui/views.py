@@ -69,5 +69,5 @@ class Status:
 @dataclass(frozen=True, slots=True)
 class StoryDetail:
     story: Story
-    tag_sources: tuple[tuple[str, str], ...]  # (tag, source)
+    tag_sources: tuple[tuple[str, str], ...]  # (tag, source: user | feed | rule: QUERY)
     same_event: tuple[ClusterMember, ...] = ()  # the other stories of its cluster, oldest first

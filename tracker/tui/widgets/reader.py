@@ -27,7 +27,7 @@ def header(detail: StoryDetail) -> Content:
     for tag, source in detail.tag_sources:
         tags += [
             (f"#{clean_line(tag)}", "italic"),
-            (f"({source}) " if source != "user" else " ", "dim"),
+            (f"({clean_line(source)}) " if source != "user" else " ", "dim"),
         ]
     return Content.assemble(
         (clean_line(story.title) or "(untitled)", "bold"),

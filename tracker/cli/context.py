@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker.config import load_config
-from tracker.models import Config
-from tracker.paths import default_config_path, default_db_path
 
 if TYPE_CHECKING:
+    from tracker.models import Config
     from tracker.store import Store
 
 
@@ -41,11 +40,19 @@ class AppContext:
 
     @property
     def db_path(self) -> Path:
-        return Path(self._db_path) if self._db_path else default_db_path()
+        if self._db_path:
+            return Path(self._db_path)
+        from tracker.paths import default_db_path  # platformdirs: only without --db/TRACKER_DB
+
+        return default_db_path()
 
     @property
     def config_path(self) -> Path:
-        return Path(self._config_path) if self._config_path else default_config_path()
+        if self._config_path:
+            return Path(self._config_path)
+        from tracker.paths import default_config_path
+
+        return default_config_path()
 
     def config(self) -> Config:
         if self._config is None:

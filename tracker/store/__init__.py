@@ -2,33 +2,71 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from tracker.store.clusters import ClusterRepo
 from tracker.store.db import connect, data_version, write
-from tracker.store.feeds import FeedRepo
-from tracker.store.follows import FollowRepo
-from tracker.store.search import SearchRepo
-from tracker.store.stories import StoryRepo
-from tracker.store.tags import TagRepo
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from tracker.store.clusters import ClusterRepo
+    from tracker.store.feeds import FeedRepo
+    from tracker.store.follows import FollowRepo
+    from tracker.store.search import SearchRepo
+    from tracker.store.stories import StoryRepo
+    from tracker.store.tags import TagRepo
 
 __all__ = ["Store", "write"]
 
 
 class Store:
-    """One connection (use one Store per thread) and the repositories that share it."""
+    """One connection (use one Store per thread) and the repositories that share it.
+
+    Each repository (and the code behind it: the query language, the clusterer, ...) is
+    imported on first use, so a `tracker poll` of unchanged feeds loads only what it touches.
+    """
 
     def __init__(self, db: Database, path: str) -> None:
         self.db = db
         self.path = path
-        self.feeds = FeedRepo(db)
-        self.stories = StoryRepo(db)
-        self.tags = TagRepo(db)
-        self.search = SearchRepo(db)
-        self.follows = FollowRepo(db)
-        self.clusters = ClusterRepo(db)
+
+    @cached_property
+    def feeds(self) -> FeedRepo:
+        from tracker.store.feeds import FeedRepo
+
+        return FeedRepo(self.db)
+
+    @cached_property
+    def stories(self) -> StoryRepo:
+        from tracker.store.stories import StoryRepo
+
+        return StoryRepo(self.db)
+
+    @cached_property
+    def tags(self) -> TagRepo:
+        from tracker.store.tags import TagRepo
+
+        return TagRepo(self.db)
+
+    @cached_property
+    def search(self) -> SearchRepo:
+        from tracker.store.search import SearchRepo
+
+        return SearchRepo(self.db)
+
+    @cached_property
+    def follows(self) -> FollowRepo:
+        from tracker.store.follows import FollowRepo
+
+        return FollowRepo(self.db)
+
+    @cached_property
+    def clusters(self) -> ClusterRepo:
+        from tracker.store.clusters import ClusterRepo
+
+        return ClusterRepo(self.db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -61,6 +61,8 @@ def poll_command(
     for result in summary.results:
         if result.status in ("error", "gone"):
             click.echo(_error_line(result), err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning: {clean_line(warning)}", err=True)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     elif not quiet:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import import_module
-from typing import Any
 
 from tracker.models import Config
 from tracker.store import Store
@@ -17,32 +15,23 @@ def apply_ingest_hooks(
     updated_ids: Sequence[int],
     config: Config,
     now: datetime,
+    *,
+    cluster: bool = True,
 ) -> None:
-    """Tag by rules, gather into follows, assign clusters; each only when its code is present.
+    """Tag by rules, gather into follows, assign clusters (unless `cluster` is False: the
+    poller clusters in a process of its own, see `tracker.poll.cluster_process`).
 
     Called by the poller inside the feed's write transaction, so a failure rolls the feed's
     whole ingest back and is reported as that feed's error.
     """
     if not new_ids and not updated_ids:
         return
-    rules = _optional_module("tracker.rules")
-    apply_rules = getattr(rules, "apply_rules", None)
-    if apply_rules is not None and config.rules:
+    if config.rules:
+        from tracker.rules import apply_rules  # the query parser loads only when there is work
+
         apply_rules(store, config.rules, [*new_ids, *updated_ids], now)
     if not new_ids:
         return
-    follows: Any = getattr(store, "follows", None)
-    if follows is not None and hasattr(follows, "gather_new"):
-        follows.gather_new(list(new_ids), now)
-    clusters: Any = getattr(store, "clusters", None)
-    if clusters is not None and hasattr(clusters, "assign"):
-        clusters.assign(list(new_ids), now)
-
-
-def _optional_module(name: str) -> object | None:
-    try:
-        return import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+    store.follows.gather_new(list(new_ids), now)
+    if cluster:
+        store.clusters.assign(list(new_ids), now)

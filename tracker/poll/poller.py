@@ -20,8 +20,10 @@ API (used by `tracker poll`, `tracker demo` and the app's "poll now")::
   `clock` and `resolver` (aiohttp's) are for tests.
 - Raises `PollLocked` (from `tracker.poll.lock`) when another poll holds the database's lock.
 - Returns a `PollSummary`: per-feed `PollResult`s in feed order plus counts (`to_json()` is the
-  SPEC §1 `--json` object). One feed's failure never stops the run; each feed's outcome is
-  committed in its own short transaction (ingest + rules/follows/clusters + poll state).
+  SPEC §1 `--json` object) and `warnings` (clustering trouble; the CLI prints them on stderr).
+  One feed's failure never stops the run; each feed's outcome is committed in its own short
+  transaction (ingest + rules + follows + poll state). New stories are clustered in a process
+  of their own as they land (`tracker.poll.cluster_process`); `poll` returns once they are.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import aiohttp
 
 from tracker.config_edit import rename_feed
 from tracker.models import Config, Feed, IngestResult, ParsedFeed, PollResult
+from tracker.poll.cluster_process import ClusterProcess
 from tracker.poll.decide import Decision, body_hash, decide, next_after_error
 from tracker.poll.fetch import Fetcher, FetchRequest, FetchResponse
 from tracker.poll.hooks import apply_ingest_hooks
@@ -70,6 +73,7 @@ ProgressCallback = Callable[[PollProgress], None]
 class PollSummary:
     results: tuple[PollResult, ...]
     seconds: float
+    warnings: tuple[str, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -170,6 +174,7 @@ async def _run(
     started, t0 = clock(), time.perf_counter()
     store = await in_db(Store.open, store_path)
     pool = parser or ParsePool()
+    clusters = ClusterProcess(store_path)
     try:
         feeds = await in_db(partial(store.feeds.due, started, urls=urls, every=every))
         total, done = len(feeds), 0
@@ -179,7 +184,7 @@ async def _run(
 
         async def one(fetcher: Fetcher, feed: Feed) -> PollResult:
             nonlocal done
-            result = await _poll_feed(fetcher, pool, in_db, store, config, feed, clock)
+            result = await _poll_feed(fetcher, pool, clusters, in_db, store, config, feed, clock)
             done += 1
             if progress:
                 progress(PollProgress(done, total, result))
@@ -187,10 +192,13 @@ async def _run(
 
         async with Fetcher(concurrency or settings.concurrency, resolver=resolver) as fetcher:
             results = await asyncio.gather(*(one(fetcher, f) for f in feeds))
-        summary = PollSummary(tuple(results), time.perf_counter() - t0)
+        problem = await clusters.finish(catch_up=await in_db(store.clusters.unclustered))
+        warnings = (problem,) if problem else ()
+        summary = PollSummary(tuple(results), time.perf_counter() - t0, warnings)
         await in_db(store.feeds.record_run, started, clock(), summary.counts())
         return summary
     finally:
+        clusters.close()
         if parser is None:
             pool.close()
         await in_db(store.close)
@@ -199,6 +207,7 @@ async def _run(
 async def _poll_feed(
     fetcher: Fetcher,
     pool: ParsePool,
+    clusters: ClusterProcess,
     in_db: Callable[..., Any],
     store: Store,
     config: Config,
@@ -223,6 +232,7 @@ async def _poll_feed(
         if new_url and not await asyncio.to_thread(_move_in_config, config, feed.url, new_url):
             decision = replace(decision, outcome=replace(decision.outcome, new_url=None))
         ingest: IngestResult = await in_db(_commit, store, feed, decision, config, now)
+        clusters.add(ingest.new_ids)
         return PollResult(
             url=feed.url,
             status=decision.status,
@@ -262,6 +272,7 @@ def _commit(store: Store, feed: Feed, decision: Decision, config: Config, now: d
         ingest = IngestResult()
         if decision.records:
             ingest = store.stories.ingest(feed.id, decision.records, now, feed.tags)
-            apply_ingest_hooks(store, ingest.new_ids, ingest.updated_ids, config, now)
+            hooks = (ingest.new_ids, ingest.updated_ids, config, now)
+            apply_ingest_hooks(store, *hooks, cluster=False)
         store.feeds.record_poll(feed.id, decision.outcome, now)
     return ingest

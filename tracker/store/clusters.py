@@ -69,22 +69,23 @@ class ClusterRepo:
     def assign(self, story_ids: Sequence[int], now: datetime) -> int:
         """Cluster the given stories (those not clustered yet), oldest first; returns how many.
 
-        Runs inside the caller's transaction when there is one (the poller's per-feed one).
+        The assignments are computed before the write lock is taken and written in one short
+        transaction (or in the caller's, when there is one: the in-process ingest hook), so a
+        clustering process beside the poller holds the lock only to write.
         `now` is part of the ingest-hook signature; times come from the stories (`sort_at`)."""
-        with write(self.db):
-            clusterer = self._ready()
-            rows: list[tuple[object, ...]] = []
-            for marks, part in batches(sorted(set(story_ids))):
-                rows.extend(
-                    self.db.conn.execute(
-                        f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.id IN ({marks}) "
-                        "AND s.cluster_id IS NULL",
-                        tuple(part),
-                    )
+        clusterer = self._ready()
+        rows: list[tuple[object, ...]] = []
+        for marks, part in batches(sorted(set(story_ids))):
+            rows.extend(
+                self.db.conn.execute(
+                    f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.id IN ({marks}) "
+                    "AND s.cluster_id IS NULL",
+                    tuple(part),
                 )
-            rows.sort(key=lambda r: (str(r[5]), int(str(r[0]))))
-            self._restore_around(clusterer, rows)
-            self._apply(clusterer, rows)
+            )
+        rows.sort(key=lambda r: (str(r[5]), int(str(r[0]))))
+        self._restore_around(clusterer, rows)
+        self._apply(clusterer, rows)
         self._version = data_version(self.db)
         return len(rows)
 
@@ -116,15 +117,14 @@ class ClusterRepo:
         if progress is not None:
             progress(0, total)
         while True:
-            with write(self.db):
-                rows = conn.execute(
-                    f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.cluster_id IS NULL "
-                    "AND (s.sort_at, s.id) > (?, ?) ORDER BY s.sort_at, s.id LIMIT ?",
-                    (*after, BATCH),
-                ).fetchall()
-                if rows:
-                    self._restore_around(clusterer, rows)
-                    self._apply(clusterer, rows)
+            rows = conn.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM stories s WHERE s.cluster_id IS NULL "
+                "AND (s.sort_at, s.id) > (?, ?) ORDER BY s.sort_at, s.id LIMIT ?",
+                (*after, BATCH),
+            ).fetchall()
+            if rows:
+                self._restore_around(clusterer, rows)
+                self._apply(clusterer, rows)
             if not rows:
                 break
             self._version = data_version(self.db)
@@ -135,10 +135,12 @@ class ClusterRepo:
         return done
 
     def _apply(self, clusterer: Clusterer, rows: Sequence[tuple[object, ...]]) -> None:
-        """Assign each row, then write the stories, the touched clusters and any merges."""
+        """Assign each row in memory, then write the stories, the touched clusters and any
+        merges in one transaction. Should the write fail (or the caller's transaction roll
+        back), the clusterer is reloaded from what was stored on the next call."""
         if not rows:
             return
-        conn = self.db.conn
+        ops: list[tuple[str, tuple[object, ...]]] = []  # merge statements, in order
         touched: set[int] = set()
         created: dict[int, tuple[object, ...]] = {}  # clusters rows, inserted in one go
         assigned: dict[int, list[object]] = {}  # story id -> [cluster id, score, terms JSON]
@@ -150,31 +152,39 @@ class ClusterRepo:
             for gone in a.merged:
                 if created.pop(gone, None) is None:  # stored by an earlier batch
                     if a.cluster_id in created:  # its row first (foreign key)
-                        conn.execute(_INSERT_CLUSTER, created.pop(a.cluster_id))
-                    conn.execute(
-                        "UPDATE stories SET cluster_id = ? WHERE cluster_id = ?",
-                        (a.cluster_id, gone),
-                    )
-                    conn.execute("DELETE FROM clusters WHERE id = ?", (gone,))
+                        ops.append((_INSERT_CLUSTER, created.pop(a.cluster_id)))
+                    ops.append(
+                        ("UPDATE stories SET cluster_id = ? WHERE cluster_id = ?",
+                         (a.cluster_id, gone))
+                    )  # fmt: skip
+                    ops.append(("DELETE FROM clusters WHERE id = ?", (gone,)))
                 for entry in assigned.values():
                     if entry[0] == gone:
                         entry[0] = a.cluster_id
                 touched.discard(gone)
             assigned[story_id] = [a.cluster_id, a.score, json.dumps(list(a.terms))]
             touched.add(a.cluster_id)
-        # the clusters rows must exist before stories point at them (foreign key)
-        conn.executemany(_INSERT_CLUSTER, created.values())
-        conn.executemany(
-            "UPDATE stories SET cluster_id = ?, cluster_score = ?, cluster_terms = ? WHERE id = ?",
-            [(*entry, sid) for sid, entry in assigned.items()],
-        )
+        states = [clusterer.clusters[cid] for cid in sorted(touched) if cid in clusterer.clusters]
+        conn = self.db.conn
+        try:
+            with write(self.db):
+                for sql, params in ops:
+                    conn.execute(sql, params)
+                # the clusters rows must exist before stories point at them (foreign key)
+                conn.executemany(_INSERT_CLUSTER, created.values())
+                conn.executemany(
+                    "UPDATE stories SET cluster_id = ?, cluster_score = ?, cluster_terms = ? "
+                    "WHERE id = ?",
+                    [(*entry, sid) for sid, entry in assigned.items()],
+                )
+                for cluster in states:
+                    self._write_cluster(cluster)
+        except BaseException:
+            self._clusterer = None  # memory ran ahead of the database: reload next time
+            raise
         last = int(str(rows[-1][0]))
         if last in assigned:
             self._sentinel = (last, int(str(assigned[last][0])))
-        for cid in sorted(touched):
-            cluster = clusterer.clusters.get(cid)
-            if cluster is not None:
-                self._write_cluster(cluster)
         # Saved already; `_restore_around` brings them back when a story needs them. A pass
         # over all clusters costs their number, so it runs every few batches or on growth.
         cover = self._covered
@@ -311,6 +321,11 @@ class ClusterRepo:
 
     def count(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM clusters").fetchone()[0])
+
+    def unclustered(self) -> bool:
+        """Whether some story has no cluster yet (e.g. a poll was killed before clustering)."""
+        row = self.db.conn.execute("SELECT 1 FROM stories WHERE cluster_id IS NULL LIMIT 1")
+        return row.fetchone() is not None
 
 
 def _item(row: Sequence[object]) -> Item:

@@ -1,0 +1,98 @@
+"""Clustering a poll's new stories in one process beside the poller, off the ingest path."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.store import Store
+
+_store: Store | None = None  # the clustering process's own connection
+
+
+class ClusterProcess:
+    """A spawned process that clusters story ids in the order they are handed over.
+
+    Clustering is sequential (each story is compared with the clusters before it) and costs
+    more CPU than storing the story, so it runs here, beside the ingest, rather than inside
+    each feed's transaction. Ids that arrive while a batch is clustered are gathered into the
+    next batch: a busy run makes few, larger write transactions. A failure, or the process
+    dying, leaves stories unclustered, never lost: `finish` ends with a pass over every story
+    without a cluster, and the next run's `finish` does the same.
+    """
+
+    def __init__(self, store_path: str) -> None:
+        self._path = store_path
+        self._pool: ProcessPoolExecutor | None = None
+        self._queued: list[int] = []
+        self._drain: asyncio.Task[None] | None = None
+        self._errors: list[str] = []
+        self.clustered = 0
+
+    def add(self, story_ids: Sequence[int]) -> None:
+        """Queue new stories; a batch starts at once unless one is running."""
+        if not story_ids:
+            return
+        self._queued.extend(story_ids)
+        if self._drain is None or self._drain.done():
+            self._drain = asyncio.get_running_loop().create_task(self._run_queue())
+
+    async def finish(self, catch_up: bool) -> str | None:
+        """Wait for the queued stories, then (when `catch_up` or anything was queued) cluster
+        every story still without a cluster. Returns what went wrong, if anything."""
+        if self._drain is not None:
+            await self._drain
+        if catch_up or self.clustered or self._errors:
+            await self._call(None)
+        return "; ".join(dict.fromkeys(self._errors)) or None
+
+    def close(self) -> None:
+        if self._drain is not None and not self._drain.done():
+            self._drain.cancel()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    async def _run_queue(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued, []
+            await self._call(batch)
+
+    async def _call(self, batch: list[int] | None) -> None:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("spawn")  # a clean process: none of our threads
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=ctx, initializer=_open, initargs=(self._path,)
+            )
+        loop = asyncio.get_running_loop()
+        try:
+            self.clustered += await loop.run_in_executor(self._pool, _assign, batch)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            self._errors.append("the clustering process stopped; its stories wait for the next run")
+        except Exception as exc:  # a bug or a database problem: the stories stay unclustered
+            self._errors.append(f"clustering failed: {type(exc).__name__}: {exc}")
+
+
+def _open(path: str) -> None:
+    """Runs once in the clustering process: its own connection, kept for every batch."""
+    global _store
+    from tracker.store import Store
+
+    _store = Store.open(path)
+
+
+def _assign(story_ids: list[int] | None) -> int:
+    """Cluster these stories (None: every story without a cluster); returns how many."""
+    from tracker.timeutil import utcnow
+
+    assert _store is not None
+    if story_ids is None:
+        return _store.clusters.assign_unclustered()
+    return _store.clusters.assign(story_ids, utcnow())

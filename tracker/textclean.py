@@ -23,7 +23,7 @@ def clean_text(value: str | None) -> str:
     """Text with escape sequences and control characters (C0 but tab/newline, DEL, C1) removed."""
     if not value:
         return ""
-    if value.isprintable():
+    if value.isprintable() or not _CONTROLS.search(value):  # every escape starts with one
         return value
     value = value.replace("\r\n", "\n")
     value = _ESCAPES.sub("", value)

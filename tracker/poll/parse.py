@@ -87,11 +87,12 @@ def _feedparse(body: bytes, content_type: str, location: str) -> tuple[Any, _Res
     feedparser sanitizes nothing here (`sanitize_html` does, at a tenth of the cost) and is not
     given the document's URL: with one, it joins the base of every element with it and every
     link and permalink guid against it, a third of its time. The links and ids come back as
-    written instead and are joined here, to the same strings, unless the document has a base of
-    its own or ids feedparser resolves only sometimes: then it parses with the URL, like before,
-    when some id would change (isPermaLink="false" with an absolute URL costs nothing)."""
-    lowered = body.lower()
-    if _OWN_BASE.search(lowered):
+    written instead and are joined here, to the same strings. It is given the URL, as before,
+    when that could differ: a document with a base of its own (xml:base), one whose bytes the
+    checks below cannot read (UTF-16...), and one with ids feedparser resolves only sometimes
+    (isPermaLink="false", rdf:about) when some id would change (absolute ones do not)."""
+    lowered = body.lstrip(b"\t\n\r " + _BOM).lower()
+    if lowered[:1] != b"<" or lowered[1:2] == b"\x00" or _OWN_BASE.search(lowered):
         return _run_feedparser(body, content_type, location), _as_is, _as_is
     d = _run_feedparser(body, content_type, None)
     base = _base_of(location)
@@ -99,7 +100,7 @@ def _feedparse(body: bytes, content_type: str, location: str) -> tuple[Any, _Res
     def join(value: str) -> str:
         return str(_urljoin(base, value)) if value else value
 
-    if b"ispermalink" in lowered or b"rdf:about" in lowered:  # ids resolved only sometimes
+    if b"ispermalink" in lowered or b"rdf:about" in lowered:
         ids = (str(e.get("id") or "") for e in d.get("entries") or [])
         if any(join(i) != i for i in ids):
             return _run_feedparser(body, content_type, location), _as_is, _as_is

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from calendar import timegm
 from collections.abc import Callable, Mapping
@@ -15,11 +14,12 @@ import feedparser
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
 from tracker.models import ParsedEntry, ParsedFeed
+from tracker.poll.entries import escape_plain, http_url, make_entry
 from tracker.poll.htmltext import html_to_text
+from tracker.poll.jsonfeed import NotAJsonFeed, read_json_feed
 from tracker.poll.sanitize import sanitize_html
-from tracker.textclean import clean_line, clean_text
+from tracker.textclean import clean_line
 
-SUMMARY_CHARS = 1000
 # A DOCTYPE with an internal subset is where entity-expansion bombs live: drop it whole.
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
@@ -47,7 +47,10 @@ def parse_document(body: bytes, headers: Mapping[str, str], url: str) -> ParseOu
         return ParseOutcome(None, "empty body")
     content_type = headers.get("content-type", "")
     if stripped[:1] in (b"{", b"[") or "json" in content_type.lower():
-        return _parse_json(stripped, headers.get("content-location") or url)
+        try:
+            return ParseOutcome(read_json_feed(stripped, headers.get("content-location") or url))
+        except NotAJsonFeed as exc:
+            return ParseOutcome(None, str(exc))
     try:
         return _parse_xml(body, content_type, headers.get("content-location") or url)
     except Exception as exc:  # feedparser is defensive, but a crash must stay one feed's error
@@ -72,8 +75,8 @@ def _parse_xml(body: bytes, content_type: str, location: str) -> ParseOutcome:
         ttl = int(str(meta["ttl"]).strip()) * 60
     base = _base_of(location)
     feed = ParsedFeed(
-        title=_line(_text_of(meta, "title")) or None,
-        site_url=_http_url(link(str(meta.get("link") or ""))),
+        title=clean_line(_text_of(meta, "title")) or None,
+        site_url=http_url(link(str(meta.get("link") or ""))),
         entries=tuple(_entry(e, base, link, ident) for e in entries),
         ttl_seconds=ttl,
         warning=warning,
@@ -144,7 +147,7 @@ def _entry(node: Any, base: str, link: _Resolve, ident: _Resolve) -> ParsedEntry
     guid = e.get("id")
     # A FeedParserDict answers a missing updated_parsed with published_parsed: kept so.
     updated = _struct_date(e.get("updated_parsed", e.get("published_parsed")))
-    return _make_entry(
+    return make_entry(
         guid=ident(str(guid)) if guid else guid,
         url=link(str(e.get("link") or "")),
         title=_text_of(e, "title"),
@@ -163,45 +166,12 @@ def _html_of(value: str, kind: object, detail: Any, base: str) -> str:
     if not value:
         return ""
     if not _is_html(kind):
-        return _escape_plain(value)
+        return escape_plain(value)
     return sanitize_html(value, str((detail or {}).get("base") or "") or base)
 
 
 def _is_html(kind: object) -> bool:
     return "html" in str(kind or "html")
-
-
-def _make_entry(
-    *,
-    guid: object,
-    url: object,
-    title: str,
-    author: object,
-    summary_html: str,
-    content_html: str,
-    published: datetime | None,
-    updated: datetime | None,
-    categories: tuple[str, ...],
-) -> ParsedEntry:
-    """An entry from sanitized (or escaped) `summary_html` and `content_html`."""
-    same = summary_html == content_html
-    content_html = clean_text(content_html)
-    content = html_to_text(content_html)
-    summary = html_to_text(clean_text(summary_html)) if summary_html and not same else content
-    if len(summary) > SUMMARY_CHARS:
-        summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
-    return ParsedEntry(
-        guid=clean_line(str(guid)) if guid not in (None, "") else None,
-        url=_http_url(url),
-        title=_line(title),
-        author=clean_line(str(author)) or None if author else None,
-        summary=summary,
-        content_html=content_html,
-        content=content,
-        published=published,
-        updated=updated,
-        categories=categories,
-    )
 
 
 def _text_of(node: Any, key: str) -> str:
@@ -213,19 +183,6 @@ def _text_of(node: Any, key: str) -> str:
     return value
 
 
-def _line(value: str) -> str:
-    return clean_line(value)
-
-
-def _http_url(value: object) -> str | None:
-    text = clean_line(str(value)) if value else ""
-    return text if text.lower().startswith(("http://", "https://")) else None
-
-
-def _escape_plain(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _struct_date(value: Any) -> datetime | None:
     if not value:
         return None
@@ -233,63 +190,3 @@ def _struct_date(value: Any) -> datetime | None:
         return datetime.fromtimestamp(timegm(value), UTC)
     except (OverflowError, ValueError, TypeError, OSError):
         return None
-
-
-# --- JSON Feed 1.0 / 1.1 --------------------------------------------------------------------
-
-
-def _parse_json(body: bytes, location: str) -> ParseOutcome:
-    try:
-        data = json.loads(body.decode("utf-8-sig", errors="replace"), strict=False)
-    except (ValueError, RecursionError) as exc:
-        return ParseOutcome(None, f"not a feed: invalid JSON: {exc}")
-    version = str(data.get("version") or "") if isinstance(data, dict) else ""
-    if "jsonfeed.org/version/" not in version:
-        return ParseOutcome(None, "not a feed: JSON without a JSON Feed version")
-    assert isinstance(data, dict)
-    items = data.get("items")
-    if not isinstance(items, list):
-        return ParseOutcome(None, "not a feed: JSON Feed without an items list")
-    entries = tuple(_json_item(i, location) for i in items if isinstance(i, dict))
-    feed = ParsedFeed(
-        title=_line(str(data.get("title") or "")) or None,
-        site_url=_http_url(data.get("home_page_url")),
-        entries=entries,
-    )
-    return ParseOutcome(feed)
-
-
-def _json_item(item: dict[str, Any], location: str) -> ParsedEntry:
-    html = str(item.get("content_html") or "")
-    text = str(item.get("content_text") or "")
-    if html:
-        content_html = sanitize_html(html, location)
-    else:
-        content_html = _escape_plain(text).replace("\n", "<br>")
-    summary = str(item.get("summary") or "")
-    authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-    names = [str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
-    return _make_entry(
-        guid=item.get("id"),
-        url=item.get("url") or item.get("external_url"),
-        title=str(item.get("title") or ""),
-        author=", ".join(names) or None,
-        summary_html=_escape_plain(summary),
-        content_html=content_html,
-        published=_iso_date(item.get("date_published")) or _iso_date(item.get("date_modified")),
-        updated=_iso_date(item.get("date_modified")),
-        categories=tuple(t for t in (clean_line(str(x)) for x in tags or []) if t),
-    )
-
-
-def _iso_date(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)

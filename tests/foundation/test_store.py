@@ -136,6 +136,20 @@ def test_fts_follows_content_changes_but_not_read_marks(store: Store) -> None:
     assert fts_hits(store, "selloff") == []
 
 
+def test_a_large_ingest_maps_every_id_to_its_key_in_document_order(store: Store) -> None:
+    """Several multi-row INSERT statements (more rows than one takes); a key repeated in the
+    document is stored once, with its last version."""
+    fid = feed_id(store)
+    records = [record(f"k{i:03}", body=f"word{i:03}") for i in range(150)]
+    records.append(record("k007", body="latest"))
+    result = store.stories.ingest(fid, records, NOW)
+    assert len(result.new_ids) == 150
+    keys = dict(store.db.conn.execute("SELECT id, key FROM stories").fetchall())
+    assert [keys[sid] for sid in result.new_ids] == [f"k{i:03}" for i in range(150)]
+    assert fts_hits(store, "word149") == [result.new_ids[149]]
+    assert fts_hits(store, "latest") == [result.new_ids[7]] and fts_hits(store, "word007") == []
+
+
 def test_hand_removed_tag_is_not_put_back_by_rules_or_feed(store: Store) -> None:
     fid = feed_id(store)
     (sid,) = store.stories.ingest(fid, [record("a")], NOW, ["ai"]).new_ids

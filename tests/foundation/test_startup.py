@@ -32,7 +32,6 @@ NOT_ON_THE_WARM_POLL = (
     "tracker.follow_render",
     "tracker.store.search",
     "tracker.store.follow_match",
-    "tracker.store.stories",
     "tracker.store.tags",
     "tracker.export",
     "tracker.discover",
@@ -105,11 +104,6 @@ def test_warm_poll_imports_only_the_poll_path(warm_poll: set[str]) -> None:
     assert loaded(warm_poll, NOT_ON_THE_WARM_POLL) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the poller asks store.clusters.unclustered() on every run, and store/clusters.py "
-    "imports the clusterer at the top; remove this mark once either changes",
-)
 def test_warm_poll_does_not_load_the_clusterer(warm_poll: set[str]) -> None:
     assert loaded(warm_poll, THE_CLUSTERER) == []
 

@@ -60,11 +60,11 @@ def test_stories_left_without_a_cluster_are_clustered_by_the_next_poll(
         ]  # fmt: skip
         with write(store.db):
             store.stories.ingest(feed.id, records, now)  # no ingest hooks: no clusters
-        assert store.clusters.unclustered()
+        assert store.stories.unclustered()
     summary = poller.run(server.url("/a.xml"))
     assert summary.results[0].status == "not_modified" and summary.warnings == ()
     with poller.store() as store:
-        assert not store.clusters.unclustered()
+        assert not store.stories.unclustered()
         assert None not in _cluster_ids(store).values()
 
 

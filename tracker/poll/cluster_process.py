@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor
 from typing import TYPE_CHECKING
 
+from tracker.poll.spawn import spawn_pool
+
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from tracker.store import Store
 
 _store: Store | None = None  # the clustering process's own connection
@@ -65,14 +67,11 @@ class ClusterProcess:
 
     async def _call(self, batch: list[int] | None) -> None:
         if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")  # a clean process: none of our threads
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=ctx, initializer=_open, initargs=(self._path,)
-            )
+            self._pool = spawn_pool(1, _open, (self._path,))
         loop = asyncio.get_running_loop()
         try:
             self.clustered += await loop.run_in_executor(self._pool, _assign, batch)
-        except BrokenProcessPool:
+        except BrokenExecutor:  # a process of the pool died
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             self._errors.append("the clustering process stopped; its stories wait for the next run")

@@ -30,17 +30,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 
@@ -51,10 +49,14 @@ from tracker.poll.decide import Decision, body_hash, decide, next_after_error
 from tracker.poll.fetch import Fetcher, FetchRequest, FetchResponse
 from tracker.poll.hooks import apply_ingest_hooks
 from tracker.poll.lock import PollLock
+from tracker.poll.spawn import spawn_pool
 from tracker.poll.worker import parse_in_worker, warm_up
 from tracker.store import Store, write
 from tracker.store.feeds import PollOutcome
 from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -113,15 +115,12 @@ class ParsePool:
     async def parse(self, resp: FetchResponse) -> tuple[ParsedFeed | None, str | None]:
         """(parsed feed, None) or (None, why not)."""
         if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")  # a clean process: none of our threads
-            self._pool = ProcessPoolExecutor(
-                max_workers=os.cpu_count() or 2, mp_context=ctx, initializer=warm_up
-            )
+            self._pool = spawn_pool(os.cpu_count() or 2, warm_up)
         loop = asyncio.get_running_loop()
         call = partial(parse_in_worker, resp.body, dict(resp.headers), resp.final_url)
         try:
             outcome = await loop.run_in_executor(self._pool, call)
-        except BrokenProcessPool:
+        except BrokenExecutor:  # a process of the pool died
             self.close()
             return None, "a parser process died (on this feed or one parsed beside it)"
         return outcome.feed, outcome.error
@@ -192,7 +191,7 @@ async def _run(
 
         async with Fetcher(concurrency or settings.concurrency, resolver=resolver) as fetcher:
             results = await asyncio.gather(*(one(fetcher, f) for f in feeds))
-        problem = await clusters.finish(catch_up=await in_db(store.clusters.unclustered))
+        problem = await clusters.finish(catch_up=await in_db(store.stories.unclustered))
         warnings = (problem,) if problem else ()
         summary = PollSummary(tuple(results), time.perf_counter() - t0, warnings)
         await in_db(store.feeds.record_run, started, clock(), summary.counts())

@@ -322,11 +322,6 @@ class ClusterRepo:
     def count(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM clusters").fetchone()[0])
 
-    def unclustered(self) -> bool:
-        """Whether some story has no cluster yet (e.g. a poll was killed before clustering)."""
-        row = self.db.conn.execute("SELECT 1 FROM stories WHERE cluster_id IS NULL LIMIT 1")
-        return row.fetchone() is not None
-
 
 def _item(row: Sequence[object]) -> Item:
     """A story row (`_ITEM_COLUMNS`) as a clusterer item; its feed is its source."""

@@ -116,6 +116,12 @@ class StoryRepo:
             )
         return ids
 
+    def unclustered(self) -> bool:
+        """Whether some story has no cluster yet (e.g. a poll was killed before clustering);
+        here rather than in the cluster repository, so asking does not load the clusterer."""
+        row = self.db.conn.execute("SELECT 1 FROM stories WHERE cluster_id IS NULL LIMIT 1")
+        return row.fetchone() is not None
+
     def get(self, story_id: int) -> Story | None:
         row = self.db.conn.execute(
             f"SELECT {STORY_COLUMNS}, s.content_html FROM {STORY_FROM} WHERE s.id = ?",

@@ -43,15 +43,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiohttp
 
 from tracker.config_edit import rename_feed
-from tracker.models import Config, Feed, IngestResult, ParsedFeed, PollResult
+from tracker.models import Config, Feed, ParsedFeed, PollResult
 from tracker.poll.cluster_process import ClusterProcess
-from tracker.poll.decide import Decision, body_hash, decide, next_after_error
+from tracker.poll.commits import Commits
+from tracker.poll.decide import body_hash, decide, next_after_error
 from tracker.poll.fetch import Fetcher, FetchRequest, FetchResponse
-from tracker.poll.hooks import apply_ingest_hooks
 from tracker.poll.lock import PollLock
 from tracker.poll.spawn import spawn_pool
 from tracker.poll.worker import parse_in_worker, warm_up
-from tracker.store import Store, write
+from tracker.store import Store
 from tracker.store.feeds import PollOutcome
 from tracker.timeutil import utcnow
 
@@ -174,6 +174,7 @@ async def _run(
     store = await in_db(Store.open, store_path)
     pool = parser or ParsePool()
     clusters = ClusterProcess(store_path)
+    commits = Commits(in_db, store, config)
     try:
         feeds = await in_db(partial(store.feeds.due, started, urls=urls, every=every))
         total, done = len(feeds), 0
@@ -181,16 +182,17 @@ async def _run(
             progress(PollProgress(0, total))
         settings = config.settings
 
-        async def one(fetcher: Fetcher, feed: Feed) -> PollResult:
+        async def one(steps: _Steps, feed: Feed) -> PollResult:
             nonlocal done
-            result = await _poll_feed(fetcher, pool, clusters, in_db, store, config, feed, clock)
+            result = await _poll_feed(steps, store, config, feed, clock)
             done += 1
             if progress:
                 progress(PollProgress(done, total, result))
             return result
 
         async with Fetcher(concurrency or settings.concurrency, resolver=resolver) as fetcher:
-            results = await asyncio.gather(*(one(fetcher, f) for f in feeds))
+            steps = _Steps(fetcher, pool, commits, clusters, in_db)
+            results = await asyncio.gather(*(one(steps, f) for f in feeds))
         problem = await clusters.finish(catch_up=await in_db(store.stories.unclustered))
         warnings = (problem,) if problem else ()
         summary = PollSummary(tuple(results), time.perf_counter() - t0, warnings)
@@ -203,11 +205,19 @@ async def _run(
         await in_db(store.close)
 
 
+@dataclass(frozen=True, slots=True)
+class _Steps:
+    """What a feed passes through: fetch, parse, commit, clustering (and the database thread)."""
+
+    fetcher: Fetcher
+    parser: ParsePool
+    commits: Commits
+    clusters: ClusterProcess
+    in_db: Callable[..., Any]
+
+
 async def _poll_feed(
-    fetcher: Fetcher,
-    pool: ParsePool,
-    clusters: ClusterProcess,
-    in_db: Callable[..., Any],
+    steps: _Steps,
     store: Store,
     config: Config,
     feed: Feed,
@@ -220,18 +230,18 @@ async def _poll_feed(
         request = FetchRequest(
             feed.url, feed.etag, feed.last_modified, settings.timeout, settings.max_bytes
         )
-        resp = await fetcher.fetch(request)
+        resp = await steps.fetcher.fetch(request)
         parsed, parse_error = None, None
         ok = resp.error is None and resp.status is not None and 200 <= resp.status < 300
         if ok and body_hash(resp.body) != feed.body_hash:
-            parsed, parse_error = await pool.parse(resp)
+            parsed, parse_error = await steps.parser.parse(resp)
         now = clock()
         decision = decide(feed, resp, parsed, parse_error, now, interval)
         new_url = decision.outcome.new_url
         if new_url and not await asyncio.to_thread(_move_in_config, config, feed.url, new_url):
             decision = replace(decision, outcome=replace(decision.outcome, new_url=None))
-        ingest: IngestResult = await in_db(_commit, store, feed, decision, config, now)
-        clusters.add(ingest.new_ids)
+        ingest = await steps.commits.commit(feed, decision, now)
+        steps.clusters.add(ingest.new_ids)
         return PollResult(
             url=feed.url,
             status=decision.status,
@@ -249,7 +259,7 @@ async def _poll_feed(
             "error", None, message, count, feed.etag, feed.last_modified, feed.body_hash, retry
         )
         with contextlib.suppress(Exception):  # the database itself failing: the result says so
-            await in_db(store.feeds.record_poll, feed.id, failed, now)
+            await steps.in_db(store.feeds.record_poll, feed.id, failed, now)
         return PollResult(feed.url, "error", None, error=message)
 
 
@@ -263,15 +273,3 @@ def _move_in_config(config: Config, old: str, new: str) -> bool:
         return rename_feed(path, old, new)
     except (OSError, ValueError):
         return False
-
-
-def _commit(store: Store, feed: Feed, decision: Decision, config: Config, now: datetime) -> Any:
-    """One short transaction: new/changed stories, ingest hooks, the feed's poll state."""
-    with write(store.db):
-        ingest = IngestResult()
-        if decision.records:
-            ingest = store.stories.ingest(feed.id, decision.records, now, feed.tags)
-            hooks = (ingest.new_ids, ingest.updated_ids, config, now)
-            apply_ingest_hooks(store, *hooks, cluster=False)
-        store.feeds.record_poll(feed.id, decision.outcome, now)
-    return ingest

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +40,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -182,17 +184,28 @@ async def _run(
             progress(PollProgress(0, total))
         settings = config.settings
 
+        # Feeds between the start of their fetch and the end of their commit: enough to keep
+        # the network and the parsers busy, few enough that fetched bodies and parsed entries
+        # waiting for a parser or the database never pile up (a first poll of 500 feeds
+        # otherwise held them all at once).
+        requests = concurrency or settings.concurrency
+        window = asyncio.Semaphore(requests + 2 * (os.cpu_count() or 2))
+
         async def one(steps: _Steps, feed: Feed) -> PollResult:
             nonlocal done
-            result = await _poll_feed(steps, store, config, feed, clock)
+            async with window:
+                result = await _poll_feed(steps, store, config, feed, clock)
             done += 1
             if progress:
                 progress(PollProgress(done, total, result))
             return result
 
-        async with Fetcher(concurrency or settings.concurrency, resolver=resolver) as fetcher:
+        async with Fetcher(requests, resolver=resolver) as fetcher:
             steps = _Steps(fetcher, pool, commits, clusters, in_db)
-            results = await asyncio.gather(*(one(steps, f) for f in feeds))
+            order = interleave_hosts(feeds)
+            done_in_order = await asyncio.gather(*(one(steps, f) for f in order))
+        by_feed = {feed.id: result for feed, result in zip(order, done_in_order, strict=True)}
+        results = [by_feed[f.id] for f in feeds]
         problem = await clusters.finish(catch_up=await in_db(store.stories.unclustered))
         warnings = (problem,) if problem else ()
         summary = PollSummary(tuple(results), time.perf_counter() - t0, warnings)
@@ -203,6 +216,16 @@ async def _run(
         if parser is None:
             pool.close()
         await in_db(store.close)
+
+
+def interleave_hosts(feeds: Sequence[Feed]) -> list[Feed]:
+    """The feeds with their hosts taken in turn, so the window is not filled with feeds of one
+    host that must wait for each other (one request at a time per host)."""
+    hosts: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        hosts.setdefault((urlsplit(feed.url).hostname or "").lower(), []).append(feed)
+    turns = itertools.zip_longest(*hosts.values())
+    return [feed for turn in turns for feed in turn if feed is not None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ with the number of clusters.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import repeat
 from operator import mul
@@ -233,20 +233,23 @@ class Clusterer:
             weight = query[term]
             for cid in index[term]:
                 shared[cid] = shared.get(cid, 0.0) + weight
-        if when is not None:
-            window = timedelta(hours=p.window_hours)
-            low, high = when - window, when + window
-            near: dict[int, float] = {}
-            for cid, w in shared.items():
-                cluster = clusters[cid]
-                first, last = cluster.first, cluster.last  # timeless clusters always near
-                if first is None or last is None or (last >= low and first <= high):
-                    near[cid] = w
-            shared = near
-        ids: Iterable[int] = shared
-        if len(shared) > p.max_candidates:  # = heapq.nlargest (ties: first inserted), in C
-            ids = sorted(shared, key=shared.__getitem__, reverse=True)[: p.max_candidates]
-        return [clusters[cid] for cid in ids]
+        limit = p.max_candidates
+        ids: list[int] = list(shared)
+        if len(ids) > limit:  # most shared weight first (ties: first inserted), in C
+            ids.sort(key=shared.__getitem__, reverse=True)
+        if when is None:
+            return [clusters[cid] for cid in ids[:limit]]
+        window = timedelta(hours=p.window_hours)
+        low, high = when - window, when + window
+        near: list[Cluster] = []
+        for cid in ids:  # the time test only until enough are found
+            cluster = clusters[cid]
+            first, last = cluster.first, cluster.last  # timeless clusters always near
+            if first is None or last is None or (last >= low and first <= high):
+                near.append(cluster)
+                if len(near) == limit:
+                    break
+        return near
 
     def _join(
         self, cluster: Cluster, vec: dict[str, float], idfs: dict[str, float], item: Item

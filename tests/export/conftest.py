@@ -79,5 +79,5 @@ def filled(store: Store, now: datetime) -> Store:
 
 def all_stories(store: Store) -> list[Story]:
     """Every story, newest first (the order `list` and `export` use)."""
-    ids = [int(row["id"]) for row in store.db["stories"].rows]
+    ids = [int(row["id"]) for row in store.db.sqlite_utils()["stories"].rows]
     return store.stories.many(ids)

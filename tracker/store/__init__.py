@@ -6,11 +6,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.store.db import connect, data_version, write
+from tracker.store.db import Db, connect, data_version, write
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from tracker.store.clusters import ClusterRepo
     from tracker.store.feeds import FeedRepo
     from tracker.store.follows import FollowRepo
@@ -28,7 +26,7 @@ class Store:
     imported on first use, so a `tracker poll` of unchanged feeds loads only what it touches.
     """
 
-    def __init__(self, db: Database, path: str) -> None:
+    def __init__(self, db: Db, path: str) -> None:
         self.db = db
         self.path = path
 

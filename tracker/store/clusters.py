@@ -7,11 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from tracker.cluster import Assignment, Cluster, Clusterer, Item, Params
 from tracker.cluster_cover import Coverage
-from tracker.store.db import batches, data_version, write
+from tracker.store.db import Db, batches, data_version, write
 from tracker.timeutil import from_db, to_db
 
 REPLAY_LIMIT = 20_000  # recent clustered stories replayed to rebuild term statistics
@@ -54,7 +52,7 @@ class ClusterRepo:
     """Keeps a `Clusterer` in memory between calls; it is rebuilt from the database when
     another connection committed or our last write did not stick (a rolled-back ingest)."""
 
-    def __init__(self, db: Database, params: Params | None = None) -> None:
+    def __init__(self, db: Db, params: Params | None = None) -> None:
         self.db = db
         self.params = params or Params()
         self._clusterer: Clusterer | None = None

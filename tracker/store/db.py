@@ -7,19 +7,40 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlite_utils import Database
-
-from tracker.store.schema import migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 T = TypeVar("T")
+# The names of tracker.store.schema's migrations, in order (a test keeps them equal): opening
+# a current file then needs neither sqlite-utils (~50 ms to import) nor the schema module.
+MIGRATION_NAMES = ("0001_core",)
+
+
+class Db:
+    """An open SQLite file: the one connection its repositories share. sqlite-utils wraps it
+    only to migrate, or when a tool or test asks for `sqlite_utils()`."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def sqlite_utils(self) -> Database:
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
+    def close(self) -> None:
+        self.conn.close()
+
 
 BUSY_TIMEOUT_MS = 10_000
 BATCH = 500  # bound parameters per IN (...) list, well under SQLite's limit
 
 
-def connect(path: str | Path) -> Database:
+def connect(path: str | Path) -> Db:
     """A connection to `path` (created and migrated if needed), WAL mode, busy timeout set.
 
     Transactions are explicit (`write`), so the driver is put in autocommit mode.
@@ -28,19 +49,33 @@ def connect(path: str | Path) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db = Database(conn, execute_plugins=False)
+    db = Db(conn)
     mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     if mode != "wal":
         _retry_locked(lambda: conn.execute("PRAGMA journal_mode = wal"))
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    if migrations.pending(db):
+    if _migrations_pending(conn):
+        from tracker.store.schema import migrations
+
+        full = db.sqlite_utils()
         # One transaction for all pending migrations; a second process opening the file at the
         # same moment waits on the lock, then finds nothing pending.
         with write(db):
-            if migrations.pending(db):
-                migrations.apply(db)
+            if migrations.pending(full):
+                migrations.apply(full)
     return db
+
+
+def _migrations_pending(conn: sqlite3.Connection) -> bool:
+    """Whether sqlite-utils' migrations table lacks one of ours (or is missing: a new file)."""
+    try:
+        rows = conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'tracker'"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return True
+    return not set(MIGRATION_NAMES) <= {str(name) for (name,) in rows}
 
 
 def _retry_locked(step: object) -> None:
@@ -56,7 +91,7 @@ def _retry_locked(step: object) -> None:
 
 
 @contextmanager
-def write(db: Database) -> Iterator[Database]:
+def write(db: Db) -> Iterator[Db]:
     """One short `BEGIN IMMEDIATE` transaction; nested calls join the outer one.
 
     IMMEDIATE takes the write lock up front, so the busy timeout (not a deadlock error) handles
@@ -77,7 +112,7 @@ def write(db: Database) -> Iterator[Database]:
         conn.execute("COMMIT")
 
 
-def data_version(db: Database) -> int:
+def data_version(db: Db) -> int:
     """Changes when another connection commits: how the app notices the poller's writes."""
     return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
 

@@ -7,10 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from tracker.models import Config, Feed
-from tracker.store.db import write
+from tracker.store.db import Db, write
 from tracker.store.rows import FEED_COLUMNS, feed_from_row
 from tracker.timeutil import from_db, to_db, utcnow
 
@@ -40,7 +38,7 @@ class SyncResult:
 
 
 class FeedRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Db) -> None:
         self.db = db
 
     def sync(self, config: Config, now: datetime | None = None) -> SyncResult:

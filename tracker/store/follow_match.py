@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
-from sqlite_utils import Database
-
 from tracker.query import Query, QueryError, parse
-from tracker.store.db import batches
+from tracker.store.db import Db, batches
 from tracker.store.search import SearchRepo
 from tracker.store.searchsql import FTS_IDS, condition
 
@@ -26,9 +24,7 @@ def _parsed(text: str) -> Query | None:
         return None
 
 
-def matching_ids(
-    db: Database, query: str, within: Sequence[int] | None, now: datetime
-) -> list[int]:
+def matching_ids(db: Db, query: str, within: Sequence[int] | None, now: datetime) -> list[int]:
     """Ids of stories matching `query` (only among `within` when given), ascending.
 
     A follow whose query is empty or no longer parses matches nothing (its pins still count);
@@ -50,7 +46,7 @@ def matching_ids(
         return []
 
 
-def _among(db: Database, q: Query, ids: list[int], now: datetime) -> list[int]:
+def _among(db: Db, q: Query, ids: list[int], now: datetime) -> list[int]:
     """The matches among `ids` (sorted): walked by rowid (NOT INDEXED keeps the planner from
     scanning a feed or date index instead), each full-text lookup bounded to their range."""
     assert q.root is not None

@@ -7,10 +7,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
-from sqlite_utils import Database
-
 from tracker.follow import Dossier, Follow, How, Member, build_dossier
-from tracker.store.db import batches
+from tracker.store.db import Db, batches
 from tracker.store.rows import STORY_COLUMNS, story_from_row
 from tracker.timeutil import from_db
 
@@ -25,7 +23,7 @@ class Since(Enum):
 class FollowReads:
     """The read side `FollowRepo` builds on (it supplies `get`)."""
 
-    db: Database
+    db: Db
 
     def get(self, name: str) -> Follow | None:
         raise NotImplementedError

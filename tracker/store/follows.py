@@ -6,20 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from tracker.follow import Follow, How
 from tracker.models import Config
-from tracker.store.db import batches, write
+from tracker.store.db import Db, batches, write
 from tracker.store.follow_reads import EPOCH, MEMBER, FollowReads
 from tracker.timeutil import from_db, to_db, utcnow
 
 _FOLLOW_COLUMNS = "f.id, f.name, f.query, f.origin, f.created_at, f.last_opened_at"
 
 
-def matching_ids(
-    db: Database, query: str, within: Sequence[int] | None, now: datetime
-) -> list[int]:
+def matching_ids(db: Db, query: str, within: Sequence[int] | None, now: datetime) -> list[int]:
     """follow_match.matching_ids, imported at the first gathering: `tracker poll` syncs follows
     on every run and must not load the query language when nothing is gathered."""
     from tracker.store.follow_match import matching_ids as match
@@ -35,7 +31,7 @@ class FollowSync:
 
 
 class FollowRepo(FollowReads):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Db) -> None:
         self.db = db
 
     # --- the follows themselves ---------------------------------------------------------------

@@ -7,11 +7,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from tracker.models import Story
 from tracker.query import Query, QueryError, Sort, parse
-from tracker.store.db import batches
+from tracker.store.db import Db, batches
 from tracker.store.searchplan import Plan, make_plan
 from tracker.store.searchrun import Cursor, OutOfTime, Page, dated, relevance
 from tracker.store.searchsql import Sql, condition, id_set, site_matches
@@ -40,7 +38,7 @@ __all__ = ["Count", "Cursor", "Page", "SearchRepo"]
 
 
 class SearchRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Db) -> None:
         self.db = db
         db.conn.create_function("tracker_site", 2, site_matches, deterministic=True)
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from tracker.models import IngestResult, Story, StoryRecord
-from tracker.store.db import batches, write
+from tracker.store.db import Db, batches, write
 from tracker.store.rows import STORY_COLUMNS, story_from_row
 from tracker.timeutil import to_db
 
@@ -30,7 +28,7 @@ def _text(rec: StoryRecord) -> tuple[object, ...]:
 
 
 class StoryRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Db) -> None:
         self.db = db
 
     def ingest(

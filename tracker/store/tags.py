@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from tracker.models import TagSource
-from tracker.store.db import batches, write
+from tracker.store.db import Db, batches, write
 from tracker.timeutil import to_db
 
 
 class TagRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Db) -> None:
         self.db = db
 
     def add(

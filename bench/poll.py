@@ -307,6 +307,11 @@ def main() -> int:
         nb_cmd = [newsboat, "-u", str(work / "urls"), "-c", str(work / "nb.db"),
                   "-C", str(work / "nb.conf"), "-x", "reload"]  # fmt: skip
 
+    # Byte-compile the package as any install does: with PYTHONDONTWRITEBYTECODE set (as in
+    # some shells), an editable checkout would otherwise compile from source on every run.
+    package = Path(__file__).resolve().parents[1] / "tracker"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
     changed = {i: 1 for i in range(0, args.feeds, max(1, round(1 / args.changed)))}
     ours: dict[str, Run] = {}
     theirs: dict[str, Run] = {}

@@ -18,7 +18,7 @@ from itertools import repeat
 from operator import mul
 
 from tracker.cluster_model import Assignment, Cluster, Item, Params, Vocabulary
-from tracker.cluster_text import STOPWORDS, lead_words, stem, title_words, url_words
+from tracker.cluster_text import STOPWORDS, lead_terms, stem, title_words, url_words
 
 __all__ = ["Assignment", "Cluster", "Clusterer", "Item", "Params", "Vocabulary"]
 
@@ -76,11 +76,9 @@ class Clusterer:
         weight = p.summary_weight
         if item.summary and weight > 0:
             # the lead of the summary only: enough to name the event, cheap to compare
-            for word in lead_words(item.summary[: p.summary_chars]):
-                if len(word) > 2 and word not in STOPWORDS:
-                    term = stem(word)
-                    if weight > raw.get(term, 0.0):
-                        raw[term] = weight
+            for term in lead_terms(item.summary[: p.summary_chars]):
+                if weight > raw.get(term, 0.0):
+                    raw[term] = weight
         vocab.docs += 1
         df, low, log = vocab.df, vocab.low, math.log
         for term in raw:

@@ -36,7 +36,7 @@ class Params:
     summary_chars: int = 200  # how much of the summary is its lead
     same_source: float = 0.0  # added to the score when the cluster already has this source
     candidate_terms: int = 8  # rarest terms of an item used to look up candidate clusters
-    max_candidates: int = 20  # clusters scored per item, those sharing the most weight first
+    max_candidates: int = 10  # clusters scored per item, those sharing the most weight first
     max_centroid_terms: int = 150  # a centroid keeps its heaviest terms only
     merge_threshold: float = 0.2  # two clusters an item both fits merge when this similar
     bigram_weight: float = 0.0  # weight of two adjacent headline words taken together

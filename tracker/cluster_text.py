@@ -113,6 +113,25 @@ def lead_words(text: str) -> list[str]:
     return out[:-1]
 
 
+_lead_terms: dict[str, str] = {}  # word -> its term, "" for a word a lead does not count
+
+
+def lead_terms(text: str) -> list[str]:
+    """The stemmed terms of `lead_words(text)`, without stopwords and words under 3 letters
+    (cached per word: a summary lead is scanned for every story at ingest)."""
+    out: list[str] = []
+    cache = _lead_terms
+    for word in lead_words(text):
+        term = cache.get(word)
+        if term is None:
+            term = stem(word) if len(word) > 2 and word not in STOPWORDS else ""
+            if len(cache) < 200_000:
+                cache[word] = term
+        if term:
+            out.append(term)
+    return out
+
+
 def url_words(url: str | None) -> list[str]:
     """Lowercase words of a URL's path (the "slug"), without the site's own machinery."""
     if not url:

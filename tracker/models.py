@@ -77,6 +77,9 @@ class ParsedEntry:
     published: datetime | None = None
     updated: datetime | None = None
     categories: tuple[str, ...] = ()
+    # `tracker.poll.decide.content_hash`, set in the parser process so the poller's event loop
+    # does not hash every entry's text ("" = not computed yet)
+    content_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

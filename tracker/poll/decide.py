@@ -63,7 +63,7 @@ def story_records(entries: Sequence[ParsedEntry]) -> tuple[StoryRecord, ...]:
     out: list[StoryRecord] = []
     used: set[str] = set()
     for e in entries:
-        key, chash = identity_key(e), content_hash(e)
+        key, chash = identity_key(e), e.content_hash or content_hash(e)
         if key in used:
             key = base = f"{key}#{chash[:16]}"
             n = 1

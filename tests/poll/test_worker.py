@@ -1,0 +1,29 @@
+"""What a parser process hands back: the parsed feed, each entry's content hash included."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.httpserver import rss
+from tracker.poll.decide import content_hash, story_records
+from tracker.poll.worker import parse_in_worker
+
+
+def test_entries_come_back_hashed_as_the_decider_would_hash_them() -> None:
+    doc = rss([
+        {"guid": "a", "title": "DeepSeek R1", "link": "http://e.org/a", "description": "<p>x</p>"},
+        {"guid": "b", "title": "Janus-Pro", "link": "http://e.org/b", "description": "y"},
+    ])  # fmt: skip
+    outcome = parse_in_worker(doc, {"content-type": "application/rss+xml"}, "http://e.org/f")
+    assert outcome.feed is not None and len(outcome.feed.entries) == 2
+    for entry in outcome.feed.entries:
+        assert entry.content_hash == content_hash(replace(entry, content_hash=""))
+    records = story_records(outcome.feed.entries)
+    unhashed = story_records([replace(e, content_hash="") for e in outcome.feed.entries])
+    assert [r.content_hash for r in records] == [r.content_hash for r in unhashed]
+    assert len({r.content_hash for r in records}) == 2
+
+
+def test_a_document_that_is_no_feed_comes_back_as_its_error() -> None:
+    outcome = parse_in_worker(b"<html><body>hi</body></html>", {}, "http://e.org/")
+    assert outcome.feed is None and outcome.error

@@ -110,6 +110,12 @@ def test_demo_builds_the_expected_database_offline(
         assert stories == 168
         titles = {feed.display_title for feed in store.feeds.all()}
         assert {"Meridian Wire", "Threadline", "Sinograph"} <= titles
+        # Jan 27: five outlets' reports of the Nvidia selloff are one event, Janus-Pro another
+        clusters = dict(store.db.conn.execute("SELECT title, cluster_id FROM stories"))
+    selloff = {clusters[t] for t in clusters if t.startswith(("Nvidia loses nearly $600",
+               "Nvidia sinks 17%", "Nvidia down more than 10% premarket"))}  # fmt: skip
+    janus = {clusters[t] for t in clusters if t.startswith("Janus-Pro: DeepSeek")}
+    assert len(selloff) == 1 and len(janus) == 1 and selloff != janus
 
 
 def test_a_second_run_rebuilds_instead_of_duplicating(

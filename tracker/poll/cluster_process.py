@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from tracker.store import Store
 
 _store: Store | None = None  # the clustering process's own connection
+BATCH = 2_000  # stories that start a batch without waiting for more
+GATHER_GAP = 0.25  # seconds without a new story that start a batch
+GATHER_MAX = 2.0  # seconds a batch waits at most for more stories
 
 
 class ClusterProcess:
@@ -34,6 +37,7 @@ class ClusterProcess:
         self._queued: list[int] = []
         self._drain: asyncio.Task[None] | None = None
         self._errors: list[str] = []
+        self._finishing = asyncio.Event()
         self.clustered = 0
 
     def add(self, story_ids: Sequence[int]) -> None:
@@ -47,6 +51,7 @@ class ClusterProcess:
     async def finish(self, catch_up: bool) -> str | None:
         """Wait for the queued stories, then (when `catch_up` or anything was queued) cluster
         every story still without a cluster. Returns what went wrong, if anything."""
+        self._finishing.set()
         if self._drain is not None:
             await self._drain
         if catch_up or self.clustered or self._errors:
@@ -62,8 +67,26 @@ class ClusterProcess:
 
     async def _run_queue(self) -> None:
         while self._queued:
+            await self._gather()
             batch, self._queued = self._queued, []
             await self._call(batch)
+
+    async def _gather(self) -> None:
+        """Let ids gather while feeds keep landing (a pause of GATHER_GAP ends it, and so do
+        GATHER_MAX seconds, BATCH stories or the end of the run): a batch is clustered in time
+        order, which groups an event's coverage from several feeds better than the order the
+        feeds happened to arrive in."""
+        deadline = asyncio.get_running_loop().time() + GATHER_MAX
+        while len(self._queued) < BATCH and not self._finishing.is_set():
+            seen = len(self._queued)
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            try:
+                await asyncio.wait_for(self._finishing.wait(), min(GATHER_GAP, left))
+            except TimeoutError:
+                if len(self._queued) == seen:
+                    return  # nothing arrived during the gap
 
     async def _call(self, batch: list[int] | None) -> None:
         if self._pool is None:

@@ -18,6 +18,7 @@ import argparse
 import itertools
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -61,6 +62,7 @@ class Run:
     name: str
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float = 0.0  # user + system time of the whole process tree
     note: str = ""
 
 
@@ -242,7 +244,9 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Run:
-    """Wall time and peak RSS of the command's process tree (sampled every 20 ms)."""
+    """Wall time, CPU time and peak RSS of the command's process tree (RSS sampled every
+    20 ms; CPU from the reaped tree's rusage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, start_new_session=True, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -257,7 +261,9 @@ def measure(name: str, command: list[str], env: dict[str, str] | None = None) ->
         sys.stderr.write(err.decode(errors="replace")[-2000:])
         raise RuntimeError(f"{name}: exit {proc.returncode}")
     note = out.decode(errors="replace").strip().splitlines()[-1:] or [""]
-    return Run(name, seconds, peak / 1024, note[0][:120])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(name, seconds, peak / 1024, cpu, note[0][:120])
 
 
 def main() -> int:
@@ -335,12 +341,15 @@ def main() -> int:
         else:
             print(f"kept {work}")
 
-    print(f"\n{'run':12} {'tracker s':>10} {'peak MB':>8} {'newsboat s':>11} {'ratio':>7}")
+    print(f"\n{'run':12} {'tracker s':>10} {'cpu s':>6} {'peak MB':>8} {'newsboat s':>11} "
+          f"{'cpu s':>6} {'ratio':>7}")  # fmt: skip
     for key, run in ours.items():
         other = theirs.get(key)
         ratio = f"{run.seconds / other.seconds:.3f}x" if other else "-"
         other_s = f"{other.seconds:.2f}" if other else "-"
-        print(f"{key:12} {run.seconds:10.2f} {run.peak_rss_mb:8.0f} {other_s:>11} {ratio:>7}")
+        other_cpu = f"{other.cpu_seconds:.1f}" if other else "-"
+        print(f"{key:12} {run.seconds:10.2f} {run.cpu_seconds:6.1f} {run.peak_rss_mb:8.0f} "
+              f"{other_s:>11} {other_cpu:>6} {ratio:>7}")  # fmt: skip
         print(f"{'':12} {run.note}")
     peak = max(r.peak_rss_mb for r in ours.values())
     targets = [f"peak RSS {peak:.0f} MB (target <= 250)"]

@@ -142,6 +142,7 @@ class ClusterRepo:
         touched: set[int] = set()
         created: dict[int, tuple[object, ...]] = {}  # clusters rows, inserted in one go
         assigned: dict[int, list[object]] = {}  # story id -> [cluster id, score, terms JSON]
+        moved: dict[int, int] = {}  # cluster merged away in this batch -> the one it joined
         for row in rows:
             story_id = int(str(row[0]))
             a: Assignment = clusterer.add(_item(row))
@@ -156,12 +157,15 @@ class ClusterRepo:
                          (a.cluster_id, gone))
                     )  # fmt: skip
                     ops.append(("DELETE FROM clusters WHERE id = ?", (gone,)))
-                for entry in assigned.values():
-                    if entry[0] == gone:
-                        entry[0] = a.cluster_id
+                moved[gone] = a.cluster_id  # its stories so far follow (resolved below)
                 touched.discard(gone)
             assigned[story_id] = [a.cluster_id, a.score, json.dumps(list(a.terms))]
             touched.add(a.cluster_id)
+        for entry in assigned.values():
+            cid = int(str(entry[0]))
+            while cid in moved:
+                cid = moved[cid]
+            entry[0] = cid
         states = [clusterer.clusters[cid] for cid in sorted(touched) if cid in clusterer.clusters]
         conn = self.db.conn
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import zlib
@@ -55,6 +56,7 @@ class FetchError(Exception):
     """A fetch that cannot give a usable response (caps, redirects, refused targets)."""
 
 
+@functools.lru_cache(maxsize=1024)  # once per host of a run, not once per request
 def _is_private_ip(text: str) -> bool:
     try:
         addr = ipaddress.ip_address(text.strip("[]"))

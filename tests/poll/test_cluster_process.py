@@ -31,8 +31,12 @@ def test_same_event_from_two_feeds_shares_a_cluster(server: FeedServer, poller: 
         {"guid": "b1", "title": "DeepSeek rattles investors, Nvidia shares plunge 17%",
          "link": "http://b.example/nvidia-plunge", "date": f"{DAY} 15:00:00 GMT"},
     ]))  # fmt: skip
-    summary = poller.run(server.url("/a.xml"), server.url("/b.xml"))
+    notes: list[str] = []
+    summary = poller.run(
+        server.url("/a.xml"), server.url("/b.xml"), progress=lambda p: notes.append(p.note)
+    )
     assert summary.counts()["new_stories"] == 3 and summary.warnings == ()
+    assert notes[-1] == "clustering the new stories"  # the bar says why it waits at 2/2
     with poller.store() as store:
         ids = _cluster_ids(store)
     assert None not in ids.values()
@@ -61,8 +65,10 @@ def test_stories_left_without_a_cluster_are_clustered_by_the_next_poll(
         with write(store.db):
             store.stories.ingest(feed.id, records, now)  # no ingest hooks: no clusters
         assert store.stories.unclustered()
-    summary = poller.run(server.url("/a.xml"))
+    notes: list[str] = []
+    summary = poller.run(server.url("/a.xml"), progress=lambda p: notes.append(p.note))
     assert summary.results[0].status == "not_modified" and summary.warnings == ()
+    assert set(notes) == {""}  # nothing new: no clustering step to announce
     with poller.store() as store:
         assert not store.stories.unclustered()
         assert None not in _cluster_ids(store).values()

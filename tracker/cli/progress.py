@@ -49,6 +49,7 @@ def poll_progress(label: str, enabled: bool) -> Iterator[Callable[[PollProgress]
             return
 
         def on_poll(p: PollProgress) -> None:
-            update(p.done, p.total, clean_line(p.result.url)[-50:] if p.result else "")
+            note = p.note or (clean_line(p.result.url)[-50:] if p.result else "")
+            update(p.done, p.total, note)
 
         yield on_poll

@@ -39,12 +39,14 @@ class ClusterProcess:
         self._errors: list[str] = []
         self._finishing = asyncio.Event()
         self.clustered = 0
+        self.added = 0  # stories handed over in this run
 
     def add(self, story_ids: Sequence[int]) -> None:
         """Queue new stories; a batch starts at once unless one is running."""
         if not story_ids:
             return
         self._queued.extend(story_ids)
+        self.added += len(story_ids)
         if self._drain is None or self._drain.done():
             self._drain = asyncio.get_running_loop().create_task(self._run_queue())
 

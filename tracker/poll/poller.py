@@ -68,6 +68,7 @@ class PollProgress:
     done: int
     total: int
     result: PollResult | None = None
+    note: str = ""  # what the run is doing after the last feed (e.g. clustering)
 
 
 ProgressCallback = Callable[[PollProgress], None]
@@ -206,6 +207,8 @@ async def _run(
             done_in_order = await asyncio.gather(*(one(steps, f) for f in order))
         by_feed = {feed.id: result for feed, result in zip(order, done_in_order, strict=True)}
         results = [by_feed[f.id] for f in feeds]
+        if progress and clusters.added:
+            progress(PollProgress(total, total, note="clustering the new stories"))
         problem = await clusters.finish(catch_up=await in_db(store.stories.unclustered))
         warnings = (problem,) if problem else ()
         summary = PollSummary(tuple(results), time.perf_counter() - t0, warnings)

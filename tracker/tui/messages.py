@@ -80,10 +80,11 @@ class StoriesChanged(Message):
 
 
 class PollProgress(Message):
-    def __init__(self, done: int, total: int) -> None:
+    def __init__(self, done: int, total: int, note: str = "") -> None:
         super().__init__()
         self.done = done
         self.total = total
+        self.note = note
 
 
 class PollFinished(Message):

@@ -210,7 +210,7 @@ class StoryActions(Screen[None]):
         _start_resource_tracker()
 
         def progress(p: PollProgress) -> None:
-            self.post_message(msg.PollProgress(p.done, p.total))
+            self.post_message(msg.PollProgress(p.done, p.total, p.note))
 
         try:
             summary = asyncio.run(poll(self.data.path, config, every=True, progress=progress))
@@ -221,10 +221,12 @@ class StoryActions(Screen[None]):
         text = f"polled {c['feeds']} feeds: {c['new_stories']} new stories"
         if c["errors"]:
             text += f", {c['errors']} feeds failed"
-        self.post_message(msg.PollFinished(text, error=bool(c["errors"])))
+        for warning in summary.warnings:
+            text += f"; {warning}"
+        self.post_message(msg.PollFinished(text, error=bool(c["errors"] or summary.warnings)))
 
     def on_poll_progress(self, message: msg.PollProgress) -> None:
-        text = f"polling {message.done}/{message.total}"
+        text = message.note or f"polling {message.done}/{message.total}"
         self.query_one("StatusLine").set_progress(text)  # type: ignore[attr-defined]
 
     def on_poll_finished(self, message: msg.PollFinished) -> None:

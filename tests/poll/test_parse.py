@@ -11,6 +11,7 @@ import pytest
 
 from tests.httpserver import FeedServer, Route, rss
 from tests.poll.conftest import Poller
+from tracker.poll.htmltext import html_to_text
 from tracker.poll.parse import parse_document
 
 ESCAPES = (
@@ -51,6 +52,34 @@ def test_entity_expansion_is_defused_quickly() -> None:
     assert outcome.feed is not None
     assert [e.guid for e in outcome.feed.entries] == ["1", "2"]
     assert all(len(e.title) < 200_000 for e in outcome.feed.entries)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<!DOCTYPE x [" * 20_000,  # a DOCTYPE search that restarted at each: 18 s
+        b"<!--a-->" * 2_000 + b"x",  # HTML detection backtracking through comments: minutes
+        b"<!DOCTYPE " * 50_000 + b">" + b"<rss/>",
+    ],
+    ids=["doctypes", "comments", "doctype-names"],
+)
+def test_hostile_markup_costs_linear_time(body: bytes) -> None:
+    started = time.process_time()
+    parse_document(body, {}, "http://x/")
+    assert time.process_time() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    "html",
+    ['<img alt="' * 20_000, "<img alt='x' " * 20_000, "<b x" * 50_000],
+    ids=["img-alt", "img-alt-unclosed", "tags-unclosed"],
+)
+def test_html_to_text_costs_linear_time(html: str) -> None:
+    """Its regexes once rescanned to the end from every "<img" (16 s for the first 200 kB)."""
+    started = time.process_time()
+    html_to_text(html)
+    assert time.process_time() - started < 1.0
+    assert html_to_text('<p>a <IMG src=x ALT="Pic"> b <img src=y></p><p>c') == "a Pic b\n\nc"
 
 
 def test_bozo_with_entries_is_a_warning_not_a_failure() -> None:

@@ -11,18 +11,22 @@ _BLOCK_NAMES = (
     "address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr"
     "|li|main|nav|ol|p|pre|section|table|tr|ul"
 )
+# A tag ends at the next ">" and never spans a "<": every attempt stops at the next "<", so
+# no input makes these regexes scan the same text twice (`[^>]*` took 16 s on 20 kB of "<img").
 _DROP = re.compile(
-    r"<!--.*?(?:-->|$)|<(script|style|template|head|title)\b[^>]*>.*?(?:</\1\s*>|$)",
+    r"<!--.*?(?:-->|$)|<(script|style|template|head|title)\b[^<>]*>.*?(?:</\1\s*>|$)",
     re.IGNORECASE | re.DOTALL,
 )
-_IMG_ALT = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>""", re.IGNORECASE)
-_BLOCK = re.compile(rf"</?(?:{_BLOCK_NAMES})\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z!?][^>]*>")
+_IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_BLOCK = re.compile(rf"</?(?:{_BLOCK_NAMES})\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _BLANKS = re.compile(r"\n\n\n+")
 
 
-def _alt(match: re.Match[str]) -> str:
-    return f" {match.group(1) or match.group(2) or ''} "
+def _alt(img: re.Match[str]) -> str:
+    alt = _ALT.search(img.group())
+    return f" {alt.group(1) or alt.group(2) or ''} " if alt else img.group()
 
 
 def html_to_text(html: str) -> str:
@@ -33,7 +37,7 @@ def html_to_text(html: str) -> str:
     text = html
     if "<" in text:
         text = _DROP.sub("", text)
-        text = _IMG_ALT.sub(_alt, text)
+        text = _IMG.sub(_alt, text)
         text = _BLOCK.sub("\n", text)
         text = _TAG.sub("", text)
     if "&" in text:

@@ -58,7 +58,7 @@ _BLOCK = re.compile(
 # Feeds write `<iframe ... />` as XHTML; an HTML parser takes all that follows for the iframe's
 # text (and drops it with the iframe). Closing them keeps the rest, as feedparser did.
 _SELF_CLOSED_RAW = re.compile(
-    r"<(iframe|noembed|noframes|noscript|script|style|textarea|title|xmp)\b([^>]*?)/\s*>",
+    r"<(iframe|noembed|noframes|noscript|script|style|textarea|title|xmp)\b([^<>]*?)/\s*>",
     re.IGNORECASE,
 )
 

@@ -56,6 +56,25 @@ def test_another_connection_writes_are_noticed(db_path: Path, now: datetime) -> 
         assert cluster_of(one, more[1]) == cluster_of(one, other[0])
 
 
+def test_other_commits_that_leave_clusters_alone_keep_the_clusterer(
+    db_path: Path, now: datetime
+) -> None:
+    """The poller's clustering process sees the ingest commit between its batches; replaying
+    recent stories after each of them cost seconds per batch."""
+    with Store.open(db_path) as clustering, Store.open(db_path) as ingesting:
+        first = ingest(clustering, 0, [EBAY[0]], now)
+        kept = clustering.clusters._clusterer
+        assert kept is not None
+        with write(ingesting.db):  # stories land without clusters, as the poller stores them
+            feed = ingesting.feeds.get(FEEDS[1])
+            assert feed is not None
+            new = ingesting.stories.ingest(feed.id, [record(EBAY[1], now)], now).new_ids
+        ingesting.stories.set_read(list(new), True, now)
+        assert clustering.clusters.assign(list(new), now) == 1
+        assert clustering.clusters._clusterer is kept
+        assert cluster_of(clustering, new[0]) == cluster_of(clustering, first[0])
+
+
 def test_a_rolled_back_ingest_leaves_no_ghost_clusters(store: Store, now: datetime) -> None:
     ingest(store, 0, [EBAY[0]], now)
     feed = store.feeds.get(FEEDS[1])

@@ -50,7 +50,8 @@ class ClusterMember:
 
 class ClusterRepo:
     """Keeps a `Clusterer` in memory between calls; it is rebuilt from the database when
-    another connection committed or our last write did not stick (a rolled-back ingest)."""
+    another connection changed the clusters or our last write did not stick (a rolled-back
+    ingest). Other commits (the poller's ingest, every feed) leave it be."""
 
     def __init__(self, db: Db, params: Params | None = None) -> None:
         self.db = db
@@ -58,6 +59,7 @@ class ClusterRepo:
         self._clusterer: Clusterer | None = None
         self._version = -1
         self._sentinel: tuple[int, int] | None = None  # (story id, cluster id) written last
+        self._top = 0  # the newest cluster id stored, as of our last load or write
         # story times for which every stored cluster that could be a candidate is in memory
         self._covered = Coverage(timedelta(hours=self.params.window_hours))
         self._resident = 0  # clusters in memory after the last eviction pass
@@ -181,6 +183,7 @@ class ClusterRepo:
                 )
                 for cluster in states:
                     self._write_cluster(cluster)
+                self._top = self._newest()
         except BaseException:
             self._clusterer = None  # memory ran ahead of the database: reload next time
             raise
@@ -212,16 +215,27 @@ class ClusterRepo:
     # --- the in-memory clusterer ------------------------------------------------------------
 
     def _ready(self) -> Clusterer:
+        """The clusterer in memory while the stored clusters are still those it wrote or
+        loaded; else one reloaded (replaying recent stories costs seconds, so not lightly)."""
+        if self._clusterer is not None and self._still_ours():
+            self._version = data_version(self.db)
+            return self._clusterer
+        return self._load()
+
+    def _still_ours(self) -> bool:
+        """Our last assignment is still stored and, when another connection committed since,
+        no cluster newer than ours appeared (another clusterer or a rebuild makes some)."""
         conn = self.db.conn
-        if self._clusterer is not None and data_version(self.db) == self._version:
-            if self._sentinel is None:
-                return self._clusterer
+        if self._sentinel is not None:
             row = conn.execute(
                 "SELECT cluster_id FROM stories WHERE id = ?", (self._sentinel[0],)
             ).fetchone()
-            if row is not None and row[0] == self._sentinel[1]:
-                return self._clusterer
-        return self._load()
+            if row is None or row[0] != self._sentinel[1]:
+                return False
+        return data_version(self.db) == self._version or self._newest() == self._top
+
+    def _newest(self) -> int:
+        return int(self.db.conn.execute("SELECT max(id) FROM clusters").fetchone()[0] or 0)
 
     def _load(self) -> Clusterer:
         """A clusterer with term statistics replayed from recent clustered stories."""
@@ -234,8 +248,8 @@ class ClusterRepo:
         ).fetchall()
         for row in reversed(recent):
             clusterer.observe(_item(row))
-        top = conn.execute("SELECT max(id) FROM clusters").fetchone()[0]
-        clusterer.next_id = max(clusterer.next_id, int(top or 0) + 1)
+        self._top = self._newest()
+        clusterer.next_id = max(clusterer.next_id, self._top + 1)
         self._clusterer, self._sentinel, self._resident = clusterer, None, 0
         self._covered.clear()
         return clusterer

@@ -8,10 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from tracker.models import Feed, ParsedEntry, ParsedFeed, PollStatus, StoryRecord
-from tracker.poll.fetch import FetchResponse
 from tracker.store.feeds import PollOutcome
+
+if TYPE_CHECKING:  # the parser processes import this module: no aiohttp there
+    from tracker.poll.fetch import FetchResponse
 
 FLOOR = 5 * 60  # never poll one feed more often than this
 CEILING = 24 * 3600  # server hints and backoff never push a poll further than this

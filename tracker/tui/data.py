@@ -35,7 +35,7 @@ class DataSource:
         self.clock = clock
         self._pool: queue.SimpleQueue[Store] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._all: list[Store] = []
+        self._closed = False
         self.grouped = False  # one row per event (cluster); set by the main screen
         self._anchors: dict[str, dict[int, search.Position]] = {}  # query -> index -> where
 
@@ -45,18 +45,26 @@ class DataSource:
             store = self._pool.get_nowait()
         except queue.Empty:
             store = Store.open(self.path)
-            with self._lock:
-                self._all.append(store)
         try:
             yield store
         finally:
-            self._pool.put(store)
+            with self._lock:
+                if self._closed:  # the app closed while this call ran: its connection ends here
+                    store.close()
+                else:
+                    self._pool.put(store)
 
     def close(self) -> None:
+        """Close the idle connections now and the borrowed ones when their calls return:
+        closing a connection under a running query (a worker still reading as the app quits)
+        crashes the interpreter."""
         with self._lock:
-            for store in self._all:
-                store.close()
-            self._all.clear()
+            self._closed = True
+            while True:
+                try:
+                    self._pool.get_nowait().close()
+                except queue.Empty:
+                    break
 
     # --- the story list -----------------------------------------------------------------
 

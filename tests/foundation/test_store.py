@@ -178,6 +178,14 @@ def test_sync_deactivates_unlisted_feeds_and_retags(store: Store) -> None:
     assert result.deactivated == 1
     assert store.feeds.all(active_only=True) == []
     assert store.stories.get(sid) is not None  # stories stay
+    back = Config(
+        "f", feeds=(FeedConfig("https://wire.example/ai.xml", "Wire 2", ("china",), 900),)
+    )
+    store.feeds.sync(back, NOW)  # listed again, and renamed: active again, with the new values
+    (feed,) = store.feeds.all(active_only=True)
+    assert (feed.title, feed.interval) == ("Wire 2", 900)
+    store.feeds.sync(back, NOW)  # unchanged: nothing to rewrite, nothing lost
+    assert store.feeds.all(active_only=True)[0].title == "Wire 2"
 
 
 def test_write_rolls_back_on_error(store: Store) -> None:

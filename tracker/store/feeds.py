@@ -48,19 +48,23 @@ class FeedRepo:
         added = updated = 0
         with write(self.db):
             known = {
-                str(url): (int(fid), str(tags))
-                for fid, url, tags in conn.execute("SELECT id, url, tags FROM feeds")
+                str(url): (int(fid), str(tags), (title, tags, interval, position, bool(active)))
+                for fid, url, title, tags, interval, position, active in conn.execute(
+                    "SELECT id, url, title, tags, interval, position, active FROM feeds"
+                )
             }
             for position, feed in enumerate(config.feeds):
                 tags_json = json.dumps(list(feed.tags))
                 if feed.url in known:
-                    conn.execute(
-                        "UPDATE feeds SET title = ?, tags = ?, interval = ?, position = ?, "
-                        "active = CASE WHEN last_status = 'gone' THEN active ELSE 1 END "
-                        "WHERE url = ?",
-                        (feed.title, tags_json, feed.interval, position, feed.url),
-                    )
-                    feed_id, old_tags = known[feed.url]
+                    feed_id, old_tags, stored = known[feed.url]
+                    wanted = (feed.title, tags_json, feed.interval, position, stored[4])
+                    if stored != wanted or not stored[4]:  # unchanged rows are not rewritten
+                        conn.execute(
+                            "UPDATE feeds SET title = ?, tags = ?, interval = ?, position = ?, "
+                            "active = CASE WHEN last_status = 'gone' THEN active ELSE 1 END "
+                            "WHERE id = ?",
+                            (feed.title, tags_json, feed.interval, position, feed_id),
+                        )
                     if old_tags != tags_json:
                         self._retag_feed(feed_id, json.loads(old_tags), list(feed.tags), now_text)
                     updated += 1

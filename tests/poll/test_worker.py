@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from dataclasses import replace
@@ -40,3 +41,13 @@ def test_a_parser_process_loads_no_http_client() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_entries_cross_the_process_boundary_unchanged() -> None:
+    doc = rss([{"guid": "a", "title": "R1", "link": "http://e.org/a", "description": "<b>x</b>",
+                "date": "Mon, 27 Jan 2025 10:00:00 GMT"}])  # fmt: skip
+    outcome = parse_in_worker(doc, {}, "http://e.org/f")
+    assert outcome.feed is not None
+    again = pickle.loads(pickle.dumps(outcome))
+    assert again == outcome and again.feed is not None
+    assert again.feed.entries[0].published == outcome.feed.entries[0].published is not None

@@ -7,9 +7,10 @@ Generates N feeds x M entries (RSS 2.0 and Atom mixed, ~1.5 kB of HTML per entry
 from loopback addresses 127.0.0.1..127.0.0.H (nginx with ETag and gzip when installed, else
 aiohttp with ETag and gzip), and measures wall time and peak RSS (the whole process tree,
 parser workers included) of `tracker poll --all`: cold (empty database), warm (nothing
-changed; the median of --warm-runs polls), incremental (10 % of feeds changed). With `newsboat` on PATH, the same feeds are
-reloaded with `newsboat -x reload` (same number of threads) and the ratios printed; newsboat's
-warm figure is its third reload, the first one that sends validators. Traffic stays on loopback.
+changed; the median of --warm-runs polls), incremental (10 % of feeds changed). With
+`newsboat` on PATH, the same feeds are reloaded with `newsboat -x reload` (same number of
+threads) and the ratios printed; newsboat's warm figure is its third reload, the first one that
+sends validators. Traffic stays on loopback.
 """
 
 from __future__ import annotations

@@ -8,13 +8,15 @@ import io
 import json
 import os
 import stat
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.export.conftest import HOSTILE
+from tests.export.conftest import HOSTILE, WIRE, record
 from tracker.cli import run
 from tracker.export import FIELDS, ExportError, atomic_text
+from tracker.models import Config, FeedConfig
 from tracker.store import Store
 
 
@@ -51,6 +53,27 @@ def test_query_words_and_dash_led_words(db: Path, capsys: pytest.CaptureFixture[
     assert not (Path.cwd() / "il").exists()
     assert export(db, "--format", "jsonl", "--", "-deepseek", "is:starred") == 0
     assert [r["starred"] for r in jsonl(capsys.readouterr().out)] == [True]
+
+
+def test_sort_relevance_exports_by_rank_not_date(
+    store: Store, db_path: Path, now: datetime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The best match is the oldest story: date order would put it last."""
+    store.feeds.sync(Config("feeds.toml", feeds=(FeedConfig(WIRE),)), now)
+    feed = store.feeds.get(WIRE)
+    assert feed is not None
+    titles = {
+        "a": "Distillation distillation distillation: the whole debate",
+        "b": "Markets wobble; one analyst mentions distillation",
+        "c": "Chip stocks and distillation, briefly",
+    }
+    for age, (key, title) in enumerate(titles.items()):
+        store.stories.ingest(feed.id, [record(key, title, now - timedelta(days=3 - age))], now)
+    assert export(db_path, "distillation", "sort:relevance", "--format", "jsonl") == 0
+    ranked = [r["title"] for r in jsonl(capsys.readouterr().out)]
+    assert ranked[0] == titles["a"] and sorted(ranked) == sorted(titles.values())
+    assert export(db_path, "distillation", "--format", "jsonl") == 0  # default: newest first
+    assert [r["title"] for r in jsonl(capsys.readouterr().out)][-1] == titles["a"]
 
 
 def test_output_file_is_written_whole_and_reported(

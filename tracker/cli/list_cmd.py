@@ -95,7 +95,7 @@ def _write_records(store: Store, stories: Iterator[Story], fmt: str) -> None:
 
 def _matching(store: Store, query: Query, limit: int) -> Iterator[Story]:
     """Up to `limit` stories (all when 0), a page at a time: memory stays small."""
-    if limit == 0 and query.order != "relevance":
+    if limit == 0:  # every match, in the query's order (relevance included)
         yield from store.search.iter(query)
         return
     left = limit or sys.maxsize

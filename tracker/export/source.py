@@ -25,6 +25,7 @@ def check_query(query: str, now: datetime | None = None) -> Query:
 
 
 def stories_matching(store: Store, query: str, now: datetime | None = None) -> Iterator[Story]:
-    """Stories matching `query` in its date order (newest first unless `sort:old`), a page at a
-    time: memory stays constant however many match. Relative dates are fixed at `now`."""
+    """Stories matching `query` in its order (newest first unless `sort:old`, or bm25 rank for
+    `sort:relevance` with text), a page at a time: memory stays flat however many match (a
+    ranked export holds the ranked ids). Relative dates are fixed at `now`."""
     yield from store.search.iter(check_query(query, now), now=now)

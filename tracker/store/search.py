@@ -11,7 +11,15 @@ from tracker.models import Story
 from tracker.query import Query, QueryError, Sort, parse
 from tracker.store.db import Db, batches
 from tracker.store.searchplan import Plan, make_plan
-from tracker.store.searchrun import Cursor, OutOfTime, Page, dated, relevance
+from tracker.store.searchrun import (
+    Cursor,
+    OutOfTime,
+    Page,
+    dated,
+    ranked_ids,
+    relevance,
+    stories_in_order,
+)
 from tracker.store.searchsql import Sql, condition, id_set, site_matches
 from tracker.timeutil import to_db, utcnow
 
@@ -123,10 +131,16 @@ class SearchRepo:
 
     def iter(self, query: Query | str, *, now: datetime | None = None,
              batch: int = 500) -> Iterator[Story]:  # fmt: skip
-        """Every matching story, in the query's date order, a page at a time."""
+        """Every matching story in the query's order, a page at a time. `sort:relevance` ranks
+        every match by bm25 first (ids only: memory grows with the matches, 8 bytes each)."""
         q = _query(query)
         order: Sort = "old" if q.order == "old" else "new"
         plan = self._plan(q, now or utcnow())  # relative dates fixed once for the whole walk
+        if q.order == "relevance" and plan.match is not None:
+            ids = ranked_ids(self._run, plan)
+            for start in range(0, len(ids), batch):
+                yield from stories_in_order(self._run, ids[start : start + batch])
+            return
         cursor: Cursor | None = None
         while True:
             page = dated(self._run, plan, order, batch, cursor)

@@ -144,6 +144,29 @@ def relevance(
     return Page(stories, Cursor(offset=offset + limit) if more else None, "relevance")
 
 
+def ranked_ids(run: Run, plan: Plan) -> list[int]:
+    """Every text match in bm25 order, without a time budget (exports, not screens, ask)."""
+    join = "" if plan.rest.text == "1" else " JOIN stories s ON s.id = stories_fts.rowid"
+    sql = (
+        f"SELECT stories_fts.rowid FROM stories_fts{join} WHERE stories_fts MATCH ? "
+        f"AND stories_fts.rank MATCH '{RANK}' AND {plan.rest.text} "
+        f"ORDER BY stories_fts.rank, stories_fts.rowid"
+    )
+    return [int(r[0]) for r in run(sql, [plan.match, *plan.rest.params])]
+
+
+def stories_in_order(run: Run, ids: list[int]) -> list[Story]:
+    """The stories of `ids` (at most a batch of them), in that order."""
+    marks = ",".join("?" * len(ids))
+    rows = run(
+        f"SELECT {STORY_COLUMNS} FROM stories s JOIN feeds f ON f.id = s.feed_id "
+        f"WHERE s.id IN ({marks})",
+        list(ids),
+    )
+    by_id = {story.id: story for story in map(story_from_row, rows)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 class OutOfTime(Exception):
     """Ranking ran past its time budget."""
 

@@ -192,3 +192,4 @@ class PollResult:
     new: int = 0
     updated: int = 0
     error: str | None = None
+    warning: str | None = None  # stored fine, but e.g. ill-formed XML that feedparser mended

@@ -68,6 +68,26 @@ def test_quiet_prints_nothing_but_errors(
     assert captured.out == "" and captured.err == ""
 
 
+def test_a_feed_read_despite_broken_xml_is_stored_and_warned_about(
+    tmp_path: Path, server: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = simple_rss(2).replace(b"</channel></rss>", b"<item><title>cut off")  # no end tags
+    server.feed("/broken.xml", broken)
+    url = server.url("/broken.xml")
+    config = _config(tmp_path, url)
+    assert _tracker(tmp_path, config, "poll") == 0
+    captured = capsys.readouterr()
+    assert "2 new stories" in captured.out or "3 new stories" in captured.out
+    assert f"warning: {url}: ill-formed feed" in captured.err
+    server.feed("/broken.xml", broken + b"<item><title>again")  # parsed again, still broken
+    assert _tracker(tmp_path, config, "poll", "--all", "--quiet") == 0  # cron: errors only
+    assert capsys.readouterr().err == ""
+    server.feed("/broken.xml", broken + b"<item><title>and again")
+    assert _tracker(tmp_path, config, "poll", "--all", "--json") == 0  # stdout stays JSON
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["ok"] == 1 and "ill-formed feed" in captured.err
+
+
 def test_second_poll_while_locked_exits_0_with_a_note(
     tmp_path: Path, server: FeedServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -63,6 +63,10 @@ def poll_command(
             click.echo(_error_line(result), err=True)
     for warning in summary.warnings:
         click.echo(f"warning: {clean_line(warning)}", err=True)
+    if not quiet:  # a feed that was read despite flaws: worth telling its owner, not cron
+        for result in summary.results:
+            if result.warning:
+                click.echo(f"warning: {result.url}: {clean_line(result.warning)}", err=True)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     elif not quiet:

@@ -275,6 +275,7 @@ async def _poll_feed(
             new=len(ingest.new_ids),
             updated=len(ingest.updated_ids),
             error=decision.outcome.error,
+            warning=decision.warning,
         )
     except Exception as exc:  # a bug or a database problem: this feed's error, not the run's
         message = f"internal error: {type(exc).__name__}: {exc}"

@@ -77,8 +77,8 @@ class ParsedEntry:
     published: datetime | None = None
     updated: datetime | None = None
     categories: tuple[str, ...] = ()
-    # `tracker.poll.decide.content_hash`, set in the parser process so the poller's event loop
-    # does not hash every entry's text ("" = not computed yet)
+    # `tracker.poll.entries.content_hash`, set where the entry is built (a parser process), so
+    # the poller's event loop does not hash every entry's text ("" = not computed)
     content_hash: str = ""
 
     def __reduce__(self) -> tuple[type[ParsedEntry], tuple[object, ...]]:

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from tracker.models import Feed, ParsedEntry, ParsedFeed, PollStatus, StoryRecord
+from tracker.poll.entries import content_hash
 from tracker.store.feeds import PollOutcome
 
 if TYPE_CHECKING:  # the parser processes import this module: no aiohttp there
@@ -34,15 +35,6 @@ class Decision:
 
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
-
-
-def content_hash(e: ParsedEntry) -> str:
-    """What makes an entry "changed": its text and link, never its dates."""
-    h = hashlib.sha256()
-    for part in (e.title, e.url or "", e.author or "", e.summary, e.content_html, *e.categories):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
 
 
 def identity_key(e: ParsedEntry) -> str:

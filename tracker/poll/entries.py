@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from datetime import datetime
 
 from tracker.models import ParsedEntry
@@ -30,7 +32,7 @@ def make_entry(
     summary = html_to_text(clean_text(summary_html)) if summary_html and not same else content
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
-    return ParsedEntry(
+    entry = ParsedEntry(
         guid=clean_line(str(guid)) if guid not in (None, "") else None,
         url=http_url(url),
         title=clean_line(title),
@@ -42,6 +44,17 @@ def make_entry(
         updated=updated,
         categories=categories,
     )
+    # hashed here, in the parser process, rather than on the poller's event loop
+    return replace(entry, content_hash=content_hash(entry))
+
+
+def content_hash(e: ParsedEntry) -> str:
+    """What makes an entry "changed": its text and link, never its dates."""
+    h = hashlib.sha256()
+    for part in (e.title, e.url or "", e.author or "", e.summary, e.content_html, *e.categories):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
 
 
 def http_url(value: object) -> str | None:

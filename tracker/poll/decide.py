@@ -145,9 +145,11 @@ def decide(
     parse_error: str | None,
     now: datetime,
     interval: int,
+    digest: str | None,
 ) -> Decision:
     """The outcome of one fetch (and parse, when one ran). `parsed` and `parse_error` are both
-    None when parsing was skipped (304, or a 200 whose body hash is unchanged)."""
+    None when parsing was skipped (304, or a 200 whose body hash is unchanged); `digest` is
+    the body's `body_hash` for a 2xx response (the poller needed it to decide on parsing)."""
     status, headers = resp.status, resp.headers
 
     def error(message: str, *, http: int | None = status, after: int | None = None) -> Decision:
@@ -189,7 +191,7 @@ def decide(
         )  # fmt: skip
     if not 200 <= status < 300:
         return error(f"HTTP {status}")
-    digest = body_hash(resp.body)
+    assert digest is not None, "a 2xx response comes with its body hash"
     etag, modified = headers.get("etag"), headers.get("last-modified")
     if parsed is None and parse_error is None:  # unchanged body: parsing was skipped
         return Decision(

@@ -259,10 +259,11 @@ async def _poll_feed(
         resp = await steps.fetcher.fetch(request)
         parsed, parse_error = None, None
         ok = resp.error is None and resp.status is not None and 200 <= resp.status < 300
-        if ok and body_hash(resp.body) != feed.body_hash:
+        digest = body_hash(resp.body) if ok else None
+        if ok and digest != feed.body_hash:
             parsed, parse_error = await steps.parser.parse(resp)
         now = clock()
-        decision = decide(feed, resp, parsed, parse_error, now, interval)
+        decision = decide(feed, resp, parsed, parse_error, now, interval, digest)
         new_url = decision.outcome.new_url
         if new_url and not await asyncio.to_thread(_move_in_config, config, feed.url, new_url):
             decision = replace(decision, outcome=replace(decision.outcome, new_url=None))

@@ -117,14 +117,8 @@ def relevance(
 ) -> Page:
     """A page by bm25 rank; raises OutOfTime past RELEVANCE_BUDGET."""
     offset = after.offset if after else 0
-    # Rank ids only (story columns for the page's rows alone); with no other condition FTS5
-    # answers `ORDER BY rank LIMIT` by itself.
-    join = "" if plan.rest.text == "1" else " JOIN stories s ON s.id = stories_fts.rowid"
-    inner = (
-        f"SELECT stories_fts.rowid AS id, stories_fts.rank AS r FROM stories_fts{join} "
-        f"WHERE stories_fts MATCH ? AND stories_fts.rank MATCH '{RANK}' AND {plan.rest.text} "
-        f"ORDER BY stories_fts.rank LIMIT ? OFFSET ?"
-    )
+    # Rank ids only (story columns for the page's rows alone)
+    inner = f"{_ranked(plan, 'stories_fts.rowid AS id, stories_fts.rank AS r')} LIMIT ? OFFSET ?"
     sql = (
         f"SELECT {STORY_COLUMNS} FROM ({inner}) p JOIN stories s ON s.id = p.id "
         f"JOIN feeds f ON f.id = s.feed_id ORDER BY p.r, s.id"
@@ -146,13 +140,20 @@ def relevance(
 
 def ranked_ids(run: Run, plan: Plan) -> list[int]:
     """Every text match in bm25 order, without a time budget (exports, not screens, ask)."""
-    join = "" if plan.rest.text == "1" else " JOIN stories s ON s.id = stories_fts.rowid"
-    sql = (
-        f"SELECT stories_fts.rowid FROM stories_fts{join} WHERE stories_fts MATCH ? "
-        f"AND stories_fts.rank MATCH '{RANK}' AND {plan.rest.text} "
-        f"ORDER BY stories_fts.rank, stories_fts.rowid"
-    )
+    sql = _ranked(plan, "stories_fts.rowid")
     return [int(r[0]) for r in run(sql, [plan.match, *plan.rest.params])]
+
+
+def _ranked(plan: Plan, columns: str) -> str:
+    """`columns` of the text matches that meet the plan's other conditions, best rank first
+    (parameters: the match, then the rest's). With no other condition FTS5 answers
+    `ORDER BY rank LIMIT` by itself."""
+    join = "" if plan.rest.text == "1" else " JOIN stories s ON s.id = stories_fts.rowid"
+    return (
+        f"SELECT {columns} FROM stories_fts{join} WHERE stories_fts MATCH ? "
+        f"AND stories_fts.rank MATCH '{RANK}' AND {plan.rest.text} "
+        "ORDER BY stories_fts.rank"  # rank alone: FTS5 sorts that itself
+    )
 
 
 def stories_in_order(run: Run, ids: list[int]) -> list[Story]:

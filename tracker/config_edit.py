@@ -1,8 +1,4 @@
-"""Editing feeds.toml in place with tomlkit: comments, order and formatting are kept.
-
-tomlkit is imported by each edit, not with this module: the poller imports `rename_feed`, and a
-poll in which no feed moved permanently never needs it.
-"""
+"""Editing feeds.toml in place with tomlkit: comments, order and formatting are kept."""
 
 from __future__ import annotations
 
@@ -10,23 +6,17 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from tomlkit import TOMLDocument
-    from tomlkit.items import AoT, Table
+import tomlkit
+from tomlkit.items import AoT, Table
 
 
-def _load(path: Path) -> TOMLDocument:
-    import tomlkit
-
+def _load(path: Path) -> tomlkit.TOMLDocument:
     return tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
 
 
-def _save(path: Path, doc: TOMLDocument) -> None:
+def _save(path: Path, doc: tomlkit.TOMLDocument) -> None:
     """Write atomically: a crash never leaves half a feeds.toml."""
-    import tomlkit
-
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feeds-", suffix=".toml")
     try:
@@ -38,10 +28,7 @@ def _save(path: Path, doc: TOMLDocument) -> None:
         raise
 
 
-def _feeds(doc: TOMLDocument) -> AoT:
-    import tomlkit
-    from tomlkit.items import AoT
-
+def _feeds(doc: tomlkit.TOMLDocument) -> AoT:
     if "feed" not in doc:
         doc.append("feed", tomlkit.aot())
     feeds = doc["feed"]
@@ -53,8 +40,6 @@ def add_feeds(
     path: Path, entries: Sequence[tuple[str, str | None, Sequence[str]]]
 ) -> tuple[list[str], list[str]]:
     """Append `(url, title, tags)` feeds; returns (added urls, skipped duplicate urls)."""
-    import tomlkit
-
     doc = _load(path)
     feeds = _feeds(doc)
     present = {str(t.get("url")) for t in feeds}

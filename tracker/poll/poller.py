@@ -44,7 +44,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from tracker.config_edit import rename_feed
 from tracker.models import Config, Feed, ParsedFeed, PollResult
 from tracker.poll.cluster_process import ClusterProcess
 from tracker.poll.commits import Commits
@@ -294,6 +293,8 @@ async def _poll_feed(
 def _move_in_config(config: Config, old: str, new: str) -> bool:
     """A permanent move is written to feeds.toml first: the next sync must not bring the old
     URL back as a new feed. When the file cannot be changed, the feed stays where it was."""
+    from tracker.config_edit import rename_feed  # tomlkit: only when a feed moved for good
+
     path = Path(config.path)
     if not path.is_file():
         return False

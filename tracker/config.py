@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Callable
@@ -130,13 +131,11 @@ def parse_config(
         found = re.search(r"line (\d+)", str(exc))
         line = int(found.group(1)) if found else text.count("\n") + 1  # "at end of document"
         raise ConfigError(name, line, "toml", str(exc)) from None
-    located: list[_Lines] = []
 
+    @functools.cache
     def lines() -> _Lines:
         """Where things are in the file: only an error needs it (~5 ms for 500 feeds)."""
-        if not located:
-            located.append(_Lines(text))
-        return located[0]
+        return _Lines(text)
 
     def fail(section: str, index: int, key: str | None, message: str) -> ConfigError:
         label = (key or "") if not section else f"{section}.{key}" if key else section

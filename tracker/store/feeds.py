@@ -48,7 +48,7 @@ class FeedRepo:
         added = updated = 0
         with write(self.db):
             known = {
-                str(url): (int(fid), str(tags), (title, tags, interval, position, bool(active)))
+                str(url): (int(fid), str(tags), (title, interval, position), bool(active))
                 for fid, url, title, tags, interval, position, active in conn.execute(
                     "SELECT id, url, title, tags, interval, position, active FROM feeds"
                 )
@@ -56,9 +56,9 @@ class FeedRepo:
             for position, feed in enumerate(config.feeds):
                 tags_json = json.dumps(list(feed.tags))
                 if feed.url in known:
-                    feed_id, old_tags, stored = known[feed.url]
-                    wanted = (feed.title, tags_json, feed.interval, position, stored[4])
-                    if stored != wanted or not stored[4]:  # unchanged rows are not rewritten
+                    feed_id, old_tags, stored, active = known[feed.url]
+                    same = stored == (feed.title, feed.interval, position) and old_tags == tags_json
+                    if not (same and active):  # an unchanged row is not rewritten
                         conn.execute(
                             "UPDATE feeds SET title = ?, tags = ?, interval = ?, position = ?, "
                             "active = CASE WHEN last_status = 'gone' THEN active ELSE 1 END "

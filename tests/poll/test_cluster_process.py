@@ -74,6 +74,10 @@ def test_stories_left_without_a_cluster_are_clustered_by_the_next_poll(
         assert None not in _cluster_ids(store).values()
 
 
+async def nothing_left() -> bool:
+    return False
+
+
 def test_a_clustering_process_that_cannot_start_is_a_warning(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
@@ -82,7 +86,7 @@ def test_a_clustering_process_that_cannot_start_is_a_warning(tmp_path: Path) -> 
         process = ClusterProcess(str(blocker / "tracker.db"))
         try:
             process.add([1, 2, 3])
-            return await process.finish(catch_up=False)
+            return await process.finish(nothing_left)
         finally:
             process.close()
 

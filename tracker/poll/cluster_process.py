@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from typing import TYPE_CHECKING
 
@@ -27,8 +27,8 @@ class ClusterProcess:
     more CPU than storing the story, so it runs here, beside the ingest, rather than inside
     each feed's transaction. Ids that arrive while a batch is clustered are gathered into the
     next batch: a busy run makes few, larger write transactions. A failure, or the process
-    dying, leaves stories unclustered, never lost: `finish` ends with a pass over every story
-    without a cluster, and the next run's `finish` does the same.
+    dying, leaves stories unclustered, never lost: `finish` clusters whatever is left without a
+    cluster, in this run or the next.
     """
 
     def __init__(self, store_path: str) -> None:
@@ -38,7 +38,6 @@ class ClusterProcess:
         self._drain: asyncio.Task[None] | None = None
         self._errors: list[str] = []
         self._finishing = asyncio.Event()
-        self.clustered = 0
         self.added = 0  # stories handed over in this run
 
     def add(self, story_ids: Sequence[int]) -> None:
@@ -50,13 +49,14 @@ class ClusterProcess:
         if self._drain is None or self._drain.done():
             self._drain = asyncio.get_running_loop().create_task(self._run_queue())
 
-    async def finish(self, catch_up: bool) -> str | None:
-        """Wait for the queued stories, then (when `catch_up` or anything was queued) cluster
-        every story still without a cluster. Returns what went wrong, if anything."""
+    async def finish(self, unclustered: Callable[[], Awaitable[bool]]) -> str | None:
+        """Wait for the queued stories; then, if `unclustered()` finds stories still without a
+        cluster (a failed batch, a run killed earlier), cluster them all. Returns what went
+        wrong, if anything."""
         self._finishing.set()
         if self._drain is not None:
             await self._drain
-        if catch_up or self.clustered or self._errors:
+        if await unclustered():
             await self._call(None)
         return "; ".join(dict.fromkeys(self._errors)) or None
 
@@ -95,7 +95,7 @@ class ClusterProcess:
             self._pool = spawn_pool(1, _open, (self._path,))
         loop = asyncio.get_running_loop()
         try:
-            self.clustered += await loop.run_in_executor(self._pool, _assign, batch)
+            await loop.run_in_executor(self._pool, _assign, batch)
         except BrokenExecutor:  # a process of the pool died
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None

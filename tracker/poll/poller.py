@@ -208,7 +208,7 @@ async def _run(
         results = [by_feed[f.id] for f in feeds]
         if progress and clusters.added:
             progress(PollProgress(total, total, note="clustering the new stories"))
-        problem = await clusters.finish(catch_up=await in_db(store.stories.unclustered))
+        problem = await clusters.finish(partial(in_db, store.stories.unclustered))
         warnings = (problem,) if problem else ()
         summary = PollSummary(tuple(results), time.perf_counter() - t0, warnings)
         await in_db(store.feeds.record_run, started, clock(), summary.counts())

@@ -33,7 +33,8 @@ def record(title: str, when: datetime) -> StoryRecord:
 def ingest(
     store: Store, feed: int, titles: list[str], now: datetime, published: datetime | None = None
 ) -> list[int]:
-    """As the poller does: one transaction per feed, the ingest hooks inside it."""
+    """The feed's ingest and hooks in one transaction, its stories then clustered (the
+    poller's clustering process calls the same `assign`)."""
     if store.feeds.get(FEEDS[0]) is None:
         store.feeds.sync(CONFIG, now)
     feed_row = store.feeds.get(FEEDS[feed])
@@ -42,6 +43,7 @@ def ingest(
         records = [record(t, published or now) for t in titles]
         result = store.stories.ingest(feed_row.id, records, now)
         apply_ingest_hooks(store, result.new_ids, result.updated_ids, CONFIG, now)
+    store.clusters.assign(list(result.new_ids), now)
     return list(result.new_ids)
 
 

@@ -85,7 +85,6 @@ class Commits:
             ingest = IngestResult()
             if decision.records:
                 ingest = store.stories.ingest(p.feed.id, decision.records, p.now, p.feed.tags)
-                hooks = (ingest.new_ids, ingest.updated_ids, self._config, p.now)
-                apply_ingest_hooks(store, *hooks, cluster=False)
+                apply_ingest_hooks(store, ingest.new_ids, ingest.updated_ids, self._config, p.now)
             store.feeds.record_poll(p.feed.id, decision.outcome, p.now)
         return ingest

@@ -1,4 +1,7 @@
-"""What runs inside a feed's ingest transaction after new stories land: rules, follows, clusters."""
+"""What runs inside a feed's ingest transaction after new stories land: rules and follows.
+
+Clustering is not one of them: the poller clusters in a process of its own
+(`tracker.poll.cluster_process`), after the feed's transaction."""
 
 from __future__ import annotations
 
@@ -15,11 +18,8 @@ def apply_ingest_hooks(
     updated_ids: Sequence[int],
     config: Config,
     now: datetime,
-    *,
-    cluster: bool = True,
 ) -> None:
-    """Tag by rules, gather into follows, assign clusters (unless `cluster` is False: the
-    poller clusters in a process of its own, see `tracker.poll.cluster_process`).
+    """Tag by rules, gather into follows.
 
     Called by the poller inside the feed's write transaction, so a failure rolls the feed's
     whole ingest back and is reported as that feed's error.
@@ -33,5 +33,3 @@ def apply_ingest_hooks(
     if not new_ids:
         return
     store.follows.gather_new(list(new_ids), now)
-    if cluster:
-        store.clusters.assign(list(new_ids), now)

@@ -70,9 +70,8 @@ class ClusterRepo:
         """Cluster the given stories (those not clustered yet), oldest first; returns how many.
 
         The assignments are computed before the write lock is taken and written in one short
-        transaction (or in the caller's, when there is one: the in-process ingest hook), so a
-        clustering process beside the poller holds the lock only to write.
-        `now` is part of the ingest-hook signature; times come from the stories (`sort_at`)."""
+        transaction (or in the caller's, when there is one), so the poller's clustering process
+        holds the lock only to write. `now` is unused: times come from the stories (`sort_at`)."""
         clusterer = self._ready()
         rows: list[tuple[object, ...]] = []
         for marks, part in batches(sorted(set(story_ids))):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import datetime
 
 from tracker.models import ParsedEntry
@@ -32,29 +31,34 @@ def make_entry(
     summary = html_to_text(clean_text(summary_html)) if summary_html and not same else content
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
-    entry = ParsedEntry(
+    title = clean_line(title)
+    url = http_url(url)
+    author = clean_line(str(author)) or None if author else None
+    return ParsedEntry(
         guid=clean_line(str(guid)) if guid not in (None, "") else None,
-        url=http_url(url),
-        title=clean_line(title),
-        author=clean_line(str(author)) or None if author else None,
+        url=url,
+        title=title,
+        author=author,
         summary=summary,
         content_html=content_html,
         content=content,
         published=published,
         updated=updated,
         categories=categories,
+        # hashed here, in the parser process, rather than on the poller's event loop
+        content_hash=_hash((title, url or "", author or "", summary, content_html, *categories)),
     )
-    # hashed here, in the parser process, rather than on the poller's event loop
-    return replace(entry, content_hash=content_hash(entry))
 
 
 def content_hash(e: ParsedEntry) -> str:
     """What makes an entry "changed": its text and link, never its dates."""
-    h = hashlib.sha256()
-    for part in (e.title, e.url or "", e.author or "", e.summary, e.content_html, *e.categories):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    return _hash((e.title, e.url or "", e.author or "", e.summary, e.content_html, *e.categories))
+
+
+def _hash(parts: tuple[str, ...]) -> str:
+    # one update of the parts each followed by a NUL: the digest of updating them one by one
+    text = "\x00".join(parts) + "\x00"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def http_url(value: object) -> str | None:

@@ -42,6 +42,18 @@ def html_to_text(html: str) -> str:
         text = _TAG.sub("", text)
     if "&" in text:
         text = unescape(text)
-    text = clean_text(text)
-    lines = (" ".join(line.split()) for line in text.split("\n"))  # str methods: 5x a regex
-    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+    if not _folded(text):
+        text = clean_text(text)
+        lines = (" ".join(line.split()) for line in text.split("\n"))  # str methods: 5x a regex
+        text = "\n".join(lines)
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def _folded(text: str) -> bool:
+    """Whether `text` is already clean, with single spaces within its lines and none around
+    them (most sanitized HTML is): a few C scans instead of splitting every line into words."""
+    if not text.replace("\n", " ").isprintable():  # controls, tabs and other spaces are not
+        return False
+    return not (
+        text.startswith(" ") or text.endswith(" ") or "  " in text or " \n" in text or "\n " in text
+    )

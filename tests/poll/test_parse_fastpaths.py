@@ -1,0 +1,71 @@
+"""The parser's shortcuts give what the long way gives: link joining, HTML to text."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from feedparser.urls import _urljoin  # the oracle: what parse.py skips calling
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker.poll import htmltext
+from tracker.poll.htmltext import html_to_text
+from tracker.poll.parse import _joiner
+from tracker.textclean import clean_text
+
+BASES = (
+    "https://example.org/feeds/x.xml",
+    "http://h.example/a/b?c=1",
+    "",
+    "ftp://x.example/y",
+    "http://[bad",  # urllib rejects it: feedparser's join gives "" for everything
+    "tag:x",
+)
+URL_PIECES = [*"ahtps:/?#;[]@.%-_~+, \t\n\x00\x1bHé=&09", "//", "..", "./", "?#", "http://"]
+URLS = st.tuples(
+    st.sampled_from(
+        ["", "http://", "https://", "HTTP://", "tag:", "urn:x:", "ftp:", "ws:", "a,b:"]
+    ),
+    st.lists(st.sampled_from(URL_PIECES), max_size=12).map("".join),
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(st.sampled_from(BASES), URLS)
+def test_join_is_feedparsers(base: str, value: str) -> None:
+    assert _joiner(base)(value) == (_urljoin(base, value) if value else "")
+
+
+def test_join_keeps_plain_absolute_links_and_ids_and_resolves_the_rest() -> None:
+    join = _joiner("https://example.org/feeds/x.xml")
+    for same in ("https://example.org/a/b?c=d#e", "http://other.example/x", "tag:a.b,2025:1"):
+        assert join(same) == same
+    assert join("../p/1") == "https://example.org/p/1"
+    assert join("12345") == "https://example.org/feeds/12345"
+    assert join("https:///x") == "https://x"  # feedparser's fix of extra slashes
+    assert join("https://a.example/b?") == "https://a.example/b"  # urllib drops an empty query
+
+
+def _html_to_text_plainly(html: str) -> str:
+    """html_to_text without its shortcut for already folded text."""
+    if not html:
+        return ""
+    text = htmltext._DROP.sub("", html)
+    text = htmltext._TAG.sub("", htmltext._BLOCK.sub("\n", htmltext._IMG.sub(htmltext._alt, text)))
+    text = clean_text(unescape(text))
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    return htmltext._BLANKS.sub("\n\n", text).strip()
+
+
+HTML_PIECES = [*"ab \t\n\x1b\x07\xa0é&<>", "<p>", "</p>", "<br>", "&nbsp;", "&#27;", "<b>", "  "]
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=30).map("".join))
+def test_html_to_text_shortcut_matches_the_long_way(html: str) -> None:
+    assert html_to_text(html) == _html_to_text_plainly(html)
+
+
+def test_html_to_text_folds_and_cleans() -> None:
+    assert html_to_text("<p>one two</p><p>three</p>") == "one two\n\nthree"
+    assert html_to_text("<p> one \t two </p>\n\n\n<p>x\x1b[31my</p>") == "one two\n\nxy"

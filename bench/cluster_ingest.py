@@ -1,11 +1,14 @@
 """Benchmark clustering at ingest: N synthetic feeds through the real store and ingest hooks.
 
-Usage: python bench/cluster_ingest.py [--feeds 500] [--entries 50] [--every 100] [--profile OUT]
+Usage: python bench/cluster_ingest.py [--feeds 500] [--entries 50] [--batch 10] [--every 100]
+       [--profile OUT]
 
 Stories are made as bench/poll.py makes them (Zipf-drawn headline words, ~1 kB summaries, one
 hour apart per feed, every feed covering the same hours; odd feeds undated, see `run`), ingested
 one feed per transaction with `apply_ingest_hooks` inside it, as the poller does, into an empty
-database in a temporary directory. Prints, every `--every` feeds, the stories stored, the
+database in a temporary directory; the new stories of every `--batch` feeds are then
+clustered with `store.clusters.assign`, as the poller's clustering process does with the ids
+it gathered. Prints, every `--every` feeds, the stories stored, the
 clusters, the CPU milliseconds per story spent in `store.clusters.assign` over the last interval,
 and the peak RSS of the process; then the totals. The last line is
 `per_story_ms=<x> assign_s=<y> total_s=<z> peak_rss_mb=<m>` (assign_s in CPU seconds).
@@ -69,7 +72,7 @@ def peak_rss_mb() -> float:
 
 
 def run(
-    store: Store, feeds: int, entries: int, every: int, undated: bool = True
+    store: Store, feeds: int, entries: int, every: int, batch: int = 10, undated: bool = True
 ) -> tuple[float, float, int]:
     """Ingest the feeds; returns (seconds in assign, seconds in all, stories).
 
@@ -94,6 +97,7 @@ def run(
 
     repo.assign = timed_assign  # type: ignore[method-assign]  # timing only
     stories, mark_stories, mark_spent = 0, 0, 0.0
+    pending: list[int] = []  # new stories not clustered yet
     start = time.perf_counter()
     print(f"{'feeds':>6} {'stories':>8} {'clusters':>9} {'ms/story':>9} {'rss_mb':>7}")
     for index, url in enumerate(urls):
@@ -102,6 +106,10 @@ def run(
             result = store.stories.ingest(ids[url], recs, now)
             apply_ingest_hooks(store, result.new_ids, result.updated_ids, config, now)
         stories += len(result.new_ids)
+        pending.extend(result.new_ids)
+        if (index + 1) % batch == 0 or index + 1 == feeds:
+            timed_assign(pending, now)
+            pending = []
         if (index + 1) % every == 0 or index + 1 == feeds:
             per = (spent[0] - mark_spent) * 1000 / max(1, stories - mark_stories)
             print(
@@ -116,6 +124,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--feeds", type=int, default=500)
     ap.add_argument("--entries", type=int, default=50)
+    ap.add_argument("--batch", type=int, default=10, help="feeds whose stories cluster at once")
     ap.add_argument("--every", type=int, default=100, help="print a line every N feeds")
     ap.add_argument("--all-dated", action="store_true", help="every entry has a date")
     ap.add_argument("--profile", metavar="OUT", help="write a cProfile of the run to OUT")
@@ -125,7 +134,7 @@ def main() -> int:
         if prof is not None:
             prof.enable()
         assign_s, total_s, stories = run(
-            store, args.feeds, args.entries, args.every, undated=not args.all_dated
+            store, args.feeds, args.entries, args.every, args.batch, not args.all_dated
         )
         if prof is not None:
             prof.disable()

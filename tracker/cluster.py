@@ -114,7 +114,7 @@ class Clusterer:
         fits.sort(reverse=True)
         best_score, best_id = fits[0]
         best = self.clusters[best_id]
-        terms = self.explain(vec, best)
+        terms = _explain(vec, best, idfs, self.vocab.surface)
         self._join(best, vec, idfs, item)
         merged = tuple(
             other
@@ -135,7 +135,7 @@ class Clusterer:
         intersection (most candidates share a handful of an item's ~40 terms)."""
         p = self.params
         threshold, same_source = p.threshold, p.same_source
-        docs, norms, sqrt = self.vocab.docs, self._norms, math.sqrt
+        docs, cached, sqrt = self.vocab.docs, self._norms.get, math.sqrt
         big = math.log(docs + 1)
         keys = query.keys()
         fits: list[tuple[float, int]] = []
@@ -146,7 +146,7 @@ class Clusterer:
                 dot += query[term] * total[term]
             score = 0.0
             if dot != 0.0:  # `_norm`, inlined
-                sums = norms.get(cluster.id)
+                sums = cached(cluster.id)
                 if sums is None or docs > sums[0] * 1.25:
                     sums = self._sums(cluster)
                 norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
@@ -189,10 +189,8 @@ class Clusterer:
 
     def explain(self, vec: dict[str, float], cluster: Cluster, limit: int = 5) -> tuple[str, ...]:
         """The terms `vec` shares with `cluster`, by their share of the score, as words."""
-        idf = self.vocab.idf
-        shared = [(w * cluster.total[t] * idf(t), t) for t, w in vec.items() if t in cluster.total]
-        shared.sort(reverse=True)
-        return tuple(self.vocab.surface.get(t, t) for _, t in shared[:limit])
+        idfs = {t: self.vocab.idf(t) for t in vec}
+        return _explain(vec, cluster, idfs, self.vocab.surface, limit)
 
     def _norm(self, cluster: Cluster, big: float) -> float:
         """|sum of members under the current IDF|, cheaply (`big` is log(docs + 1)).
@@ -211,7 +209,7 @@ class Clusterer:
         """[docs, S0, S1, S2] of `_norm`, computed in full and cached."""
         total = cluster.total
         lows = list(map(self.vocab.low.get, total, repeat(1.0)))  # 1.0: df 0, never seen
-        squares = [c * c for c in total.values()]
+        squares = list(map(mul, total.values(), total.values()))
         once = list(map(mul, squares, lows))
         s0, s1, s2 = sum(squares, 0.0), sum(once, 0.0), sum(map(mul, once, lows), 0.0)
         sums = self._norms[cluster.id] = [float(self.vocab.docs), s0, s1, s2]
@@ -221,16 +219,16 @@ class Clusterer:
         """Active clusters sharing the item's rarest indexed terms, at most `max_candidates`,
         those sharing the most query weight first (so common words cannot flood the scoring)."""
         p, df, index, clusters = self.params, self.vocab.df, self._index, self.clusters
-        indexed = [t for t in query if t in index]
-        indexed.sort(key=lambda t: df.get(t, 0))
+        indexed = list(filter(index.__contains__, query))
+        indexed.sort(key=df.__getitem__)  # the item's own terms: all counted by `observe`
         shared: dict[int, float] = {}
         enough = 4 * p.max_candidates
         for term in indexed[: p.candidate_terms]:
             if len(shared) >= enough:
                 break  # the rarer terms found plenty; commoner ones would add only noise
-            weight = query[term]
+            weight, get = query[term], shared.get
             for cid in index[term]:
-                shared[cid] = shared.get(cid, 0.0) + weight
+                shared[cid] = get(cid, 0.0) + weight
         limit = p.max_candidates
         ids: list[int] = list(shared)
         if len(ids) > limit:  # most shared weight first (ties: first inserted), in C
@@ -252,12 +250,15 @@ class Clusterer:
     def _join(
         self, cluster: Cluster, vec: dict[str, float], idfs: dict[str, float], item: Item
     ) -> None:
-        total, low = cluster.total, self.vocab.low
-        sums = self._norms.get(cluster.id)
+        total, low, index, cid = cluster.total, self.vocab.low, self._index, cluster.id
+        sums = self._norms.get(cid)
         for term, w in vec.items():
             old = total.get(term)
             if old is None:
-                self._index.setdefault(term, set()).add(cluster.id)
+                ids = index.get(term)
+                if ids is None:
+                    ids = index[term] = set()
+                ids.add(cid)
                 old = 0.0
             new = old + w / idfs[term]
             total[term] = new
@@ -334,6 +335,20 @@ class Clusterer:
                 ids.discard(cluster.id)
                 if not ids:
                     del self._index[term]
+
+
+def _explain(
+    vec: dict[str, float],
+    cluster: Cluster,
+    idfs: dict[str, float],
+    surface: dict[str, str],
+    limit: int = 5,
+) -> tuple[str, ...]:
+    """`Clusterer.explain` with the IDF of `vec`'s terms given (`add` has them at hand)."""
+    total = cluster.total
+    shared = [(w * total[t] * idfs[t], t) for t, w in vec.items() if t in total]
+    shared.sort(reverse=True)
+    return tuple(surface.get(t, t) for _, t in shared[:limit])
 
 
 def _unit(vec: dict[str, float]) -> dict[str, float]:

@@ -105,40 +105,62 @@ def title_words(title: str) -> list[tuple[str, str]]:
 def lead_words(text: str) -> list[str]:
     """The words of `title_words(text)` without their kinds and without the last word (which
     a cut through the text may have split): the lead of a summary."""
-    out: list[str] = []
-    for w in _WORD.findall(text):
-        if w.endswith(("'s", "’s")):
-            w = w[:-2]
-        out.append(w.lower().replace("’", "").replace("'", ""))
-    return out[:-1]
+    return [_lead_word(token) for token in _WORD.findall(text)[:-1]]
 
 
-_lead_terms: dict[str, str] = {}  # word -> its term, "" for a word a lead does not count
+_lead_terms: dict[str, str] = {}  # token -> its term, "" for a word a lead does not count
 
 
 def lead_terms(text: str) -> list[str]:
-    """The stemmed terms of `lead_words(text)`, without stopwords and words under 3 letters
-    (cached per word: a summary lead is scanned for every story at ingest)."""
+    """The stemmed terms of `lead_words(text)`, without stopwords and words under 3 letters.
+
+    Cached per token as `_WORD` finds it, before lowercasing: a summary lead is scanned for
+    every story at ingest, and most of its tokens were seen before."""
     out: list[str] = []
     cache = _lead_terms
-    for word in lead_words(text):
-        term = cache.get(word)
+    for token in _WORD.findall(text)[:-1]:  # the last word may be cut: see `lead_words`
+        term = cache.get(token)
         if term is None:
+            word = _lead_word(token)
             term = stem(word) if len(word) > 2 and word not in STOPWORDS else ""
             if len(cache) < 200_000:
-                cache[word] = term
+                cache[token] = term
         if term:
             out.append(term)
     return out
+
+
+def _lead_word(token: str) -> str:
+    """A `_WORD` token as `lead_words` gives it: possessive dropped, lowercase, no apostrophe."""
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
+    return token.lower().replace("’", "").replace("'", "")
+
+
+# The path of a plain http(s) URL as urlsplit finds it: the netloc ends at the first / ? or #,
+# the path at the next ? or #. Left to urlsplit: brackets in the netloc (IPv6, or invalid) and
+# tabs or line breaks before the query (urlsplit removes them first).
+_HTTP_PATH = re.compile(r"(?i:https?)://[^/?#\[\]\t\r\n]*(/[^?#\t\r\n]*)?(?:[?#]|\Z)")
+
+
+def url_path(url: str) -> str | None:
+    """`urlsplit(url).path` unquoted, None for a URL urlsplit refuses. An ASCII http(s) URL is
+    matched by `_HTTP_PATH` instead: urlsplit costs more than all the rest of `url_words`."""
+    plain = _HTTP_PATH.match(url) if url.isascii() else None
+    if plain is not None:
+        return unquote(plain.group(1) or "")
+    try:
+        return unquote(urlsplit(url).path)
+    except ValueError:
+        return None
 
 
 def url_words(url: str | None) -> list[str]:
     """Lowercase words of a URL's path (the "slug"), without the site's own machinery."""
     if not url:
         return []
-    try:
-        path = unquote(urlsplit(url).path)
-    except ValueError:
+    path = url_path(url)
+    if path is None:
         return []
     words: list[str] = []
     for piece in _URL_PIECE.findall(path):

@@ -182,16 +182,19 @@ def _joiner(base: str) -> _Resolve:
 
 def _entry(node: Any, base: str, link: _Resolve, ident: _Resolve) -> ParsedEntry:
     e: dict[str, Any] = dict(node)  # plain lookups: a FeedParserDict's cost ~2 µs each
-    contents = [c for c in e.get("content") or [] if c.get("value")]
+    contents = [c for c in map(dict, e.get("content") or []) if c.get("value")]
     best = max(contents, key=lambda c: len(str(c.get("value"))), default=None)
     summary = str(e.get("summary") or "")
     # A summary is taken for HTML whatever its type (Atom's type="text" often holds HTML).
     # feedparser copies a lone content to the summary without its detail (type and base).
-    summary_html = _html_of(summary, "html", e.get("summary_detail") or best, base)
+    summary_html = _html_of(summary, "html", _plain(e.get("summary_detail")) or best, base)
     content_html = summary_html  # the richest content; the summary's HTML when they agree
     if best is not None and (best.get("value") != summary or not _is_html(best.get("type"))):
         content_html = _html_of(str(best.get("value")), best.get("type"), best, base)
-    terms = (clean_line(str(c.get("term") or c.get("label") or "")) for c in e.get("tags") or [])
+    terms = (
+        clean_line(str(c.get("term") or c.get("label") or ""))
+        for c in map(dict, e.get("tags") or [])
+    )
     tags = tuple(t for t in terms if t)
     guid = e.get("id")
     # A FeedParserDict answers a missing updated_parsed with published_parsed: kept so.
@@ -210,7 +213,12 @@ def _entry(node: Any, base: str, link: _Resolve, ident: _Resolve) -> ParsedEntry
     )
 
 
-def _html_of(value: str, kind: object, detail: Any, base: str) -> str:
+def _plain(detail: Any) -> dict[str, Any]:
+    """A FeedParserDict (or nothing) as a dict: its keys mapping only serves top-level names."""
+    return dict(detail or {})
+
+
+def _html_of(value: str, kind: object, detail: dict[str, Any] | None, base: str) -> str:
     """Sanitized HTML of a text construct: markup cleaned, plain text (by `kind`) escaped."""
     if not value:
         return ""
@@ -226,7 +234,7 @@ def _is_html(kind: object) -> bool:
 def _text_of(node: Any, key: str) -> str:
     """A text construct as plain text (feedparser leaves markup in `text/html` titles)."""
     value = str(node.get(key) or "")
-    detail = node.get(f"{key}_detail") or {}
+    detail = _plain(node.get(f"{key}_detail"))
     if "html" in str(detail.get("type") or "") and ("<" in value or "&" in value):
         return html_to_text(sanitize_html(value))
     return value

@@ -77,6 +77,34 @@ def test_unknown_state_version_is_refused() -> None:
         raise AssertionError("a state of an unknown version was accepted")
 
 
+def test_a_version_1_state_is_still_read() -> None:
+    cluster = Cluster(1, size=2, first=T0, last=T0, total={"icahn": 0.75, "ebay": 1 / 3})
+    cluster.sources = {"A": 2}
+    old = {
+        "v": 1,
+        "size": 2,
+        "first": "2026-03-10T09:00:00Z",
+        "last": "2026-03-10T09:00:00Z",
+        "total": {"icahn": 0.75, "ebay": 1 / 3},
+        "sources": {"A": 2},
+    }
+    assert Cluster.from_state(1, json.loads(json.dumps(old))) == cluster
+    state = cluster.to_state()
+    assert state["v"] == 2 and "total" not in state
+    assert Cluster.from_state(1, json.loads(json.dumps(state))) == cluster
+
+
+def test_a_damaged_state_is_refused() -> None:
+    state = Cluster(1, total={"icahn": 0.75, "ebay": 0.5}).to_state()
+    for damage in ({"terms": ["icahn"]}, {"weights": "not base64!"}, {"terms": "icahn ebay"}):
+        try:
+            Cluster.from_state(1, {**state, **damage})
+        except ValueError as exc:
+            assert "malformed" in str(exc)
+        else:
+            raise AssertionError(f"a damaged state was accepted: {damage}")
+
+
 def test_time_window_keeps_old_clusters_out() -> None:
     clusterer = Clusterer(Params(window_hours=48))
     old = clusterer.add(Item(EBAY[0].title, published=T0))

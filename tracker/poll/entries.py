@@ -30,7 +30,7 @@ def make_entry(
     content = html_to_text(content_html)
     summary = html_to_text(clean_text(summary_html)) if summary_html and not same else content
     if len(summary) > SUMMARY_CHARS:
-        summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
+        summary = cut_summary(summary)
     title = clean_line(title)
     url = http_url(url)
     author = clean_line(str(author)) or None if author else None
@@ -59,6 +59,11 @@ def _hash(parts: tuple[str, ...]) -> str:
     # one update of the parts each followed by a NUL: the digest of updating them one by one
     text = "\x00".join(parts) + "\x00"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cut_summary(text: str) -> str:
+    """A text longer than SUMMARY_CHARS cut to them, "…" included."""
+    return text[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
 def http_url(value: object) -> str | None:

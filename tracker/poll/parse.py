@@ -6,7 +6,6 @@ import io
 import re
 from calendar import timegm
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, uses_relative
@@ -18,6 +17,7 @@ from tracker.models import ParsedEntry, ParsedFeed
 from tracker.poll.entries import escape_plain, http_url, make_entry
 from tracker.poll.htmltext import html_to_text
 from tracker.poll.jsonfeed import NotAJsonFeed, read_json_feed
+from tracker.poll.outcome import ParseOutcome
 from tracker.poll.sanitize import sanitize_html
 from tracker.textclean import clean_line
 
@@ -39,14 +39,6 @@ _UNCHANGED = re.compile(
     r"https?://[^/?#\[\] ]+(?:/[^?#; ]*)?(?:\?[^# ]+)?(?:#[^ ]+)?"
     r"|(?P<scheme>[a-z][a-z0-9+.-]*):(?!//)[^ ]*"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ParseOutcome:
-    """A parsed document, or why there is none (picklable: it crosses the process pool)."""
-
-    feed: ParsedFeed | None
-    error: str | None = None
 
 
 def parse_document(body: bytes, headers: Mapping[str, str], url: str) -> ParseOutcome:

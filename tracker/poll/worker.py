@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tracker.poll.parse import ParseOutcome
+    from tracker.poll.outcome import ParseOutcome
 
 
 def parse_in_worker(body: bytes, headers: Mapping[str, str], url: str) -> ParseOutcome:

@@ -76,9 +76,10 @@ class Clusterer:
         weight = p.summary_weight
         if item.summary and weight > 0:
             # the lead of the summary only: enough to name the event, cheap to compare
-            for term in lead_terms(item.summary[: p.summary_chars]):
-                if weight > raw.get(term, 0.0):
-                    raw[term] = weight
+            lead = dict.fromkeys(lead_terms(item.summary[: p.summary_chars]), weight)
+            for term in lead.keys() & raw.keys():
+                lead[term] = max(raw[term], weight)
+            raw.update(lead)  # new terms after the title's, in the order of the lead
         vocab.docs += 1
         df, low, log = vocab.df, vocab.low, math.log
         for term in raw:
@@ -281,9 +282,10 @@ class Clusterer:
             self._norms.pop(cluster.id, None)
 
     def _prune(self, cluster: Cluster) -> None:
-        keep = sorted(cluster.total.items(), key=lambda tw: tw[1], reverse=True)
-        for term, _ in keep[self.params.max_centroid_terms * 3 // 4 :]:
-            del cluster.total[term]
+        total = cluster.total
+        keep = sorted(total, key=total.__getitem__, reverse=True)
+        for term in keep[self.params.max_centroid_terms * 3 // 4 :]:
+            del total[term]
             ids = self._index.get(term)
             if ids is not None:
                 ids.discard(cluster.id)
@@ -293,8 +295,12 @@ class Clusterer:
     def restore(self, cluster: Cluster) -> None:
         """Make a stored cluster a candidate again (e.g. loaded from the database)."""
         self.clusters[cluster.id] = cluster
+        index, cid = self._index, cluster.id
         for term in cluster.total:
-            self._index.setdefault(term, set()).add(cluster.id)
+            ids = index.get(term)
+            if ids is None:
+                ids = index[term] = set()
+            ids.add(cid)
         self.next_id = max(self.next_id, cluster.id + 1)
         if cluster.last is not None and (self._horizon is None or cluster.last > self._horizon):
             self._horizon = cluster.last
@@ -327,14 +333,15 @@ class Clusterer:
         return gone
 
     def _forget(self, cluster: Cluster) -> None:
-        del self.clusters[cluster.id]
-        self._norms.pop(cluster.id, None)
+        index, cid = self._index, cluster.id
+        del self.clusters[cid]
+        self._norms.pop(cid, None)
         for term in cluster.total:
-            ids = self._index.get(term)
+            ids = index.get(term)
             if ids is not None:
-                ids.discard(cluster.id)
+                ids.discard(cid)
                 if not ids:
-                    del self._index[term]
+                    del index[term]
 
 
 def _explain(
@@ -352,7 +359,7 @@ def _explain(
 
 
 def _unit(vec: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+    norm = math.sqrt(sum(map(mul, vec.values(), vec.values()))) or 1.0
     return {t: w / norm for t, w in vec.items()}
 
 

@@ -115,19 +115,22 @@ def lead_terms(text: str) -> list[str]:
     """The stemmed terms of `lead_words(text)`, without stopwords and words under 3 letters.
 
     Cached per token as `_WORD` finds it, before lowercasing: a summary lead is scanned for
-    every story at ingest, and most of its tokens were seen before."""
-    out: list[str] = []
-    cache = _lead_terms
-    for token in _WORD.findall(text)[:-1]:  # the last word may be cut: see `lead_words`
-        term = cache.get(token)
-        if term is None:
-            word = _lead_word(token)
-            term = stem(word) if len(word) > 2 and word not in STOPWORDS else ""
-            if len(cache) < 200_000:
-                cache[token] = term
-        if term:
-            out.append(term)
-    return out
+    every story at ingest, and after a few stories nearly all its tokens were seen before."""
+    tokens = _WORD.findall(text)[:-1]  # the last word may be cut: see `lead_words`
+    terms = list(map(_lead_terms.get, tokens))
+    if None in terms:
+        terms = [_lead_term(token) for token in tokens]
+    return list(filter(None, terms))
+
+
+def _lead_term(token: str) -> str:
+    term = _lead_terms.get(token)
+    if term is None:
+        word = _lead_word(token)
+        term = stem(word) if len(word) > 2 and word not in STOPWORDS else ""
+        if len(_lead_terms) < 200_000:
+            _lead_terms[token] = term
+    return term
 
 
 def _lead_word(token: str) -> str:

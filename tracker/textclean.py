@@ -16,6 +16,7 @@ _ESCAPES = re.compile(
 )
 # C0 except tab and newline, DEL, C1; also carriage return (kept lines stay lines).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ASCII_CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 _BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -23,7 +24,7 @@ def clean_text(value: str | None) -> str:
     """Text with escape sequences and control characters (C0 but tab/newline, DEL, C1) removed."""
     if not value:
         return ""
-    if _printable(value) or not _CONTROLS.search(value):  # every escape starts with one
+    if is_clean(value):  # every escape starts with a control character
         return value
     value = value.replace("\r\n", "\n")
     value = _ESCAPES.sub("", value)
@@ -41,15 +42,16 @@ def clean_line(value: str | None) -> str:
     return " ".join(text.split())
 
 
-def _printable(value: str) -> bool:
-    """Whether `value` is printable but for tabs and newlines: a control-free check at a tenth
-    of a regex search's cost (controls, like every space but " ", are not printable)."""
-    if value.isprintable():
-        return True
+def is_clean(value: str) -> bool:
+    """Whether `clean_text` leaves `value` as it is (it has no control character but tab and
+    newline): a byte deletion for ASCII text and `isprintable` for the rest, a fraction of a
+    regex search's cost (controls, like every space but " ", are not printable)."""
+    if value.isascii():
+        return len(value.encode().translate(None, _ASCII_CONTROLS)) == len(value)
     probe = value.replace("\n", " ")
     if "\t" in probe:
         probe = probe.replace("\t", " ")
-    return probe.isprintable()
+    return probe.isprintable() or not _CONTROLS.search(value)
 
 
 def clean_optional(value: str | None) -> str | None:

@@ -7,7 +7,14 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.textclean import _BIDI_OVERRIDES, _CONTROLS, _ESCAPES, clean_line, clean_text
+from tracker.textclean import (
+    _BIDI_OVERRIDES,
+    _CONTROLS,
+    _ESCAPES,
+    clean_line,
+    clean_text,
+    is_clean,
+)
 
 # Spaces, controls, escapes and bidi overrides mixed with plain and non-ASCII letters.
 PIECES = list("ab \t\n\r\x0b\x0c\x1b[]\\\x07\x9b\x9c\x9d\x85\xa0é\u2028\u3000\u202e\u2066")
@@ -26,6 +33,7 @@ def _clean_text_plainly(value: str) -> str:
 @given(TEXT)
 def test_clean_text_and_clean_line_match_their_definition(value: str) -> None:
     assert clean_text(value) == _clean_text_plainly(value)
+    assert is_clean(value) == (_clean_text_plainly(value) == value)
     assert clean_line(value) == " ".join(
         _BIDI_OVERRIDES.sub("", _clean_text_plainly(value)).split()
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from tracker.textclean import clean_text
+from tracker.textclean import clean_text, is_clean
 
 _BLOCK_NAMES = (
     "address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr"
@@ -52,7 +52,10 @@ def html_to_text(html: str) -> str:
 def _folded(text: str) -> bool:
     """Whether `text` is already clean, with single spaces within its lines and none around
     them (most sanitized HTML is): a few C scans instead of splitting every line into words."""
-    if not text.replace("\n", " ").isprintable():  # controls, tabs and other spaces are not
+    if text.isascii():
+        if "\t" in text or not is_clean(text):
+            return False
+    elif not text.replace("\n", " ").isprintable():  # controls and spaces but " " are not
         return False
     return not (
         text.startswith(" ") or text.endswith(" ") or "  " in text or " \n" in text or "\n " in text

@@ -14,12 +14,17 @@ import feedparser
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
 from tracker.models import ParsedEntry, ParsedFeed
+from tracker.poll.dates import parse_common_date
 from tracker.poll.entries import escape_plain, http_url, make_entry
 from tracker.poll.htmltext import html_to_text
 from tracker.poll.jsonfeed import NotAJsonFeed, read_json_feed
 from tracker.poll.outcome import ParseOutcome
 from tracker.poll.sanitize import sanitize_html
 from tracker.textclean import clean_line
+
+# feedparser's documented hook: tried before its own chain of date parsers, a sixth of their cost
+# on the formats nearly all feeds use, with the same result.
+feedparser.registerDateHandler(parse_common_date)
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _NAME_END = re.compile(rb"[>\[]")
@@ -91,8 +96,6 @@ def _without_doctype_subset(body: bytes) -> bytes:
     """`body` less its first `<!DOCTYPE name [...]>`: an internal subset is where entity-expansion
     bombs live. In one pass (a regex search for it rescanned the rest from every "<!DOCTYPE":
     18 s for 260 kB of them)."""
-    if b"<!" not in body:  # a fast scan first: most feeds have neither doctype nor CDATA
-        return body
     stop = None
     for doctype in _DOCTYPE.finditer(body):
         if stop is None or stop.start() < doctype.end():  # else: the same '>' or '[' as before
@@ -116,8 +119,7 @@ def _feedparse(body: bytes, content_type: str, location: str) -> tuple[Any, _Res
     checks below cannot read (UTF-16...), and one with ids feedparser resolves only sometimes
     (isPermaLink="false", rdf:about) when some id would change (absolute ones do not)."""
     lowered = body.lstrip(b"\t\n\r " + _BOM).lower()
-    own_base = b"base" in lowered and _OWN_BASE.search(lowered)  # a fast scan first
-    if lowered[:1] != b"<" or lowered[1:2] == b"\x00" or own_base:
+    if lowered[:1] != b"<" or lowered[1:2] == b"\x00" or _OWN_BASE.search(lowered):
         return _run_feedparser(body, content_type, location), _as_is, _as_is
     d = _run_feedparser(body, content_type, None)
     join = _joiner(_base_of(location))

@@ -195,7 +195,13 @@ def _entry(node: Any, base: str, link: _Resolve, ident: _Resolve) -> ParsedEntry
     tags = tuple(t for t in terms if t)
     guid = e.get("id")
     # A FeedParserDict answers a missing updated_parsed with published_parsed: kept so.
-    updated = _struct_date(e.get("updated_parsed", e.get("published_parsed")))
+    published_parsed = e.get("published_parsed")
+    updated_parsed = e.get("updated_parsed", published_parsed)
+    updated = _struct_date(updated_parsed)
+    # Atom requires only <updated>: it is the date such an entry was published as.
+    published = updated
+    if published_parsed is not updated_parsed:  # else the same date, converted once
+        published = _struct_date(published_parsed) or updated
     return make_entry(
         guid=ident(str(guid)) if guid else guid,
         url=link(str(e.get("link") or "")),
@@ -203,8 +209,7 @@ def _entry(node: Any, base: str, link: _Resolve, ident: _Resolve) -> ParsedEntry
         author=e.get("author"),
         summary_html=summary_html,
         content_html=content_html,
-        # Atom requires only <updated>: it is the date such an entry was published as.
-        published=_struct_date(e.get("published_parsed")) or updated,
+        published=published,
         updated=updated,
         categories=tags,
     )

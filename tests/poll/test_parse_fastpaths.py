@@ -1,14 +1,17 @@
-"""The parser's shortcuts give what the long way gives: link joining, HTML to text."""
+"""The parser's shortcuts give what the long way gives: link joining, HTML to text, hashes."""
 
 from __future__ import annotations
 
+import hashlib
 from html import unescape
 
 from feedparser.urls import _urljoin  # the oracle: what parse.py skips calling
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker.models import ParsedEntry
 from tracker.poll import htmltext
+from tracker.poll.entries import content_hash, make_entry
 from tracker.poll.htmltext import html_to_text
 from tracker.poll.parse import _joiner
 from tracker.textclean import clean_text
@@ -69,3 +72,19 @@ def test_html_to_text_shortcut_matches_the_long_way(html: str) -> None:
 def test_html_to_text_folds_and_cleans() -> None:
     assert html_to_text("<p>one two</p><p>three</p>") == "one two\n\nthree"
     assert html_to_text("<p> one \t two </p>\n\n\n<p>x\x1b[31my</p>") == "one two\n\nxy"
+
+
+def test_content_hash_is_the_stored_one() -> None:
+    """Stored hashes decide what counts as changed: the digest must stay what it was."""
+    entry = ParsedEntry(
+        "g", "https://x.example/1", "T\ud800", "A", "s", "<p>c</p>", "c", categories=("a", "b")
+    )
+    digest = hashlib.sha256()
+    for part in ("T\ud800", "https://x.example/1", "A", "s", "<p>c</p>", "a", "b"):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+    assert content_hash(entry) == digest.hexdigest()
+    made = make_entry(
+        guid="g", url="https://x.example/1", title="T", author=None, summary_html="<p>c</p>",
+        content_html="<p>c</p>", published=None, updated=None, categories=(),
+    )  # fmt: skip
+    assert made.content_hash == content_hash(made)

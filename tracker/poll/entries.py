@@ -46,17 +46,25 @@ def make_entry(
         updated=updated,
         categories=categories,
         # hashed here, in the parser process, rather than on the poller's event loop
-        content_hash=_hash((title, url or "", author or "", summary, content_html, *categories)),
+        content_hash=_digest(title, url, author, summary, content_html, categories),
     )
 
 
 def content_hash(e: ParsedEntry) -> str:
     """What makes an entry "changed": its text and link, never its dates."""
-    return _hash((e.title, e.url or "", e.author or "", e.summary, e.content_html, *e.categories))
+    return _digest(e.title, e.url, e.author, e.summary, e.content_html, e.categories)
 
 
-def _hash(parts: tuple[str, ...]) -> str:
-    # one update of the parts each followed by a NUL: the digest of updating them one by one
+def _digest(
+    title: str,
+    url: str | None,
+    author: str | None,
+    summary: str,
+    content_html: str,
+    categories: tuple[str, ...],
+) -> str:
+    # SHA-256 of each part followed by a NUL, in one update (the stored hashes depend on it)
+    parts = (title, url or "", author or "", summary, content_html, *categories)
     text = "\x00".join(parts) + "\x00"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -63,10 +63,12 @@ def _digest(
     content_html: str,
     categories: tuple[str, ...],
 ) -> str:
-    # SHA-256 of each part followed by a NUL, in one update (the stored hashes depend on it)
-    parts = (title, url or "", author or "", summary, content_html, *categories)
-    text = "\x00".join(parts) + "\x00"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    # Each part encoded alone: joined, one non-ASCII part would widen them all (slower).
+    h = hashlib.sha256()
+    for part in (title, url or "", author or "", summary, content_html, *categories):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
 
 
 def cut_summary(text: str) -> str:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 from html import unescape
 
+import pytest
 from feedparser.urls import _urljoin  # the oracle: what parse.py skips calling
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.models import ParsedEntry
 from tracker.poll import htmltext
-from tracker.poll.entries import content_hash, make_entry
+from tracker.poll.entries import content_hash, http_url, make_entry
 from tracker.poll.htmltext import html_to_text
-from tracker.poll.parse import _joiner
+from tracker.poll.parse import _joiner, _run_feedparser, parse_document
 from tracker.textclean import clean_text
 
 BASES = (
@@ -88,3 +89,28 @@ def test_content_hash_is_the_stored_one() -> None:
         content_html="<p>c</p>", published=None, updated=None, categories=(),
     )  # fmt: skip
     assert made.content_hash == content_hash(made)
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # foreseen from the first guid: one run, with the URL
+        ['<guid isPermaLink="false">1600-2823</guid>', "<guid>p/2</guid>", "<guid>tag:a:3</guid>"],
+        # found after a first run without it: a second run with the URL
+        ['<guid isPermaLink="false">https://a.example/1</guid>', "<guid>p/2</guid>"],
+        # no id changes: one run without the URL, joined here
+        [
+            '<guid isPermaLink="false">https://a.example/1</guid>',
+            "<guid>https://b.example/2</guid>",
+        ],
+    ],
+)
+def test_ids_come_out_as_feedparser_gives_them_with_the_url(items: list[str]) -> None:
+    body = "".join(f"<item>{item}<title>t</title></item>" for item in items)
+    doc = f'<rss version="2.0"><channel><title>t</title>{body}</channel></rss>'.encode()
+    outcome = parse_document(doc, {}, "https://x.example/feeds/f.xml")
+    with_url = _run_feedparser(doc, "", "https://x.example/feeds/f.xml")
+    assert outcome.feed is not None
+    assert [e.guid for e in outcome.feed.entries] == [e["id"] for e in with_url.entries]
+    links = [http_url(e.get("link")) for e in with_url.entries]  # only http(s) links are kept
+    assert [e.url for e in outcome.feed.entries] == links

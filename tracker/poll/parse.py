@@ -38,6 +38,8 @@ _BOM = b"\xef\xbb\xbf"
 # document's URL, xml:base or a bare `base` attribute (some false alarms, like "database=").
 _OWN_BASE = re.compile(rb"base\s*=")
 _Resolve = Callable[[str], str]
+# A guid's start tag and text; every try stops at the next "<", so no input makes it rescan.
+_FIRST_GUID = re.compile(rb"<guid\b[^<>]*>\s*(?:<!\[cdata\[\s*)?([^<\s]+)")
 # What `_joiner` may return as it is (on printable ASCII): an http(s) URL with a host, or a
 # value whose scheme is checked against urllib's `uses_relative` and has no "//" after it.
 _UNCHANGED = re.compile(
@@ -117,17 +119,30 @@ def _feedparse(body: bytes, content_type: str, location: str) -> tuple[Any, _Res
     written instead and are joined here, to the same strings. It is given the URL, as before,
     when that could differ: a document with a base of its own (xml:base), one whose bytes the
     checks below cannot read (UTF-16...), and one with ids feedparser resolves only sometimes
-    (isPermaLink="false", rdf:about) when some id would change (absolute ones do not)."""
+    (isPermaLink="false", rdf:about) when some id would change (absolute ones do not): found
+    after a first run, or foreseen from the first guid (opaque ones like "1600-2823" are
+    common), which saves that first run. Either way the result is the one with the URL."""
     lowered = body.lstrip(b"\t\n\r " + _BOM).lower()
     if lowered[:1] != b"<" or lowered[1:2] == b"\x00" or _OWN_BASE.search(lowered):
         return _run_feedparser(body, content_type, location), _as_is, _as_is
-    d = _run_feedparser(body, content_type, None)
     join = _joiner(_base_of(location))
-    if b"ispermalink" in lowered or b"rdf:about" in lowered:
+    some_ids_as_is = b"ispermalink" in lowered or b"rdf:about" in lowered
+    if some_ids_as_is and _first_guid_changes(lowered, join):
+        return _run_feedparser(body, content_type, location), _as_is, _as_is
+    d = _run_feedparser(body, content_type, None)
+    if some_ids_as_is:
         ids = (str(e.get("id") or "") for e in d.get("entries") or [])
         if any(join(i) != i for i in ids):
             return _run_feedparser(body, content_type, location), _as_is, _as_is
     return d, join, join
+
+
+def _first_guid_changes(lowered: bytes, join: _Resolve) -> bool:
+    """Whether the first <guid>'s text, read roughly (a guess: only what it costs depends on
+    it), is one that `join` changes."""
+    found = _FIRST_GUID.search(lowered)
+    guid = found[1].decode("latin-1") if found else ""
+    return join(guid) != guid
 
 
 def _run_feedparser(body: bytes, content_type: str, location: str | None) -> Any:

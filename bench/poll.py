@@ -1,7 +1,8 @@
 """Benchmark `tracker poll --all`: cold, warm and incremental, against newsboat when installed.
 
 Usage: python bench/poll.py [--feeds 500] [--entries 50] [--changed 0.1] [--hosts 16]
-       [--concurrency 16] [--server auto|nginx|aiohttp] [--warm-runs 5] [--no-newsboat] [--keep]
+       [--concurrency 16] [--server auto|nginx|aiohttp] [--rounds 3] [--warm-runs 5]
+       [--no-newsboat] [--keep]
 
 Generates N feeds x M entries (RSS 2.0 and Atom mixed, ~1.5 kB of HTML per entry), serves them
 from loopback addresses 127.0.0.1..127.0.0.H (nginx with ETag and gzip when installed, else
@@ -10,7 +11,9 @@ parser workers included) of `tracker poll --all`: cold (empty database), warm (n
 changed; the median of --warm-runs polls), incremental (10 % of feeds changed). With
 `newsboat` on PATH, the same feeds are reloaded with `newsboat -x reload` (same number of
 threads) and the ratios printed; newsboat's warm figure is its third reload, the first one that
-sends validators. Traffic stays on loopback.
+sends validators. Cold and warm are measured in --rounds rounds, each running both tools back to
+back from empty databases (the machine's speed drifts over minutes); the table shows the round
+with the median ratio, and the peak RSS is the highest of every run. Traffic stays on loopback.
 """
 
 from __future__ import annotations
@@ -267,6 +270,12 @@ def measure(name: str, command: list[str], env: dict[str, str] | None = None) ->
     return Run(name, seconds, peak / 1024, cpu, note[0][:120])
 
 
+def _pair(ours: Run, theirs: Run | None) -> str:
+    if theirs is None:
+        return f"{ours.seconds:.2f} s"
+    return f"{ours.seconds:.2f} s vs {theirs.seconds:.2f} s = {ours.seconds / theirs.seconds:.3f}x"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--feeds", type=int, default=500)
@@ -276,6 +285,7 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--server", choices=("auto", "nginx", "aiohttp"), default="auto")
     ap.add_argument("--warm-runs", type=int, default=5, help="warm polls to take the median of")
+    ap.add_argument("--rounds", type=int, default=3, help="cold+warm rounds; the median is shown")
     ap.add_argument("--no-newsboat", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
@@ -323,17 +333,36 @@ def main() -> int:
     changed = {i: 1 for i in range(0, args.feeds, max(1, round(1 / args.changed)))}
     ours: dict[str, Run] = {}
     theirs: dict[str, Run] = {}
+    rounds: list[tuple[Run, Run | None, Run, Run | None]] = []  # cold, cold, warm, warm
     try:
-        ours["cold"] = measure("cold", tracker)
-        # A warm poll is half a second: one sample is at the mercy of the machine's other
-        # work, so take the median of several (newsboat's 8 s reloads average out by themselves)
-        warm = sorted((measure("warm", tracker) for _ in range(args.warm_runs)),
-                      key=lambda run: run.seconds)  # fmt: skip
-        ours["warm"] = warm[len(warm) // 2]
-        if newsboat:
-            theirs["cold"] = measure("newsboat cold", nb_cmd, nb_env)
-            measure("newsboat 2nd", nb_cmd, nb_env)  # 2.21 sends no validators on this one
-            theirs["warm"] = measure("newsboat warm (3rd)", nb_cmd, nb_env)
+        # The machine's speed drifts by 20-40 % over minutes: each round runs both tools back
+        # to back from empty databases, and the ratios compared are per round.
+        for number in range(1, args.rounds + 1):
+            for leftover in work.glob("tracker.db*"):
+                leftover.unlink()
+            for leftover in work.glob("nb.db*"):
+                leftover.unlink()
+            cold = measure("cold", tracker)
+            # A warm poll is half a second: one sample is at the mercy of the machine's other
+            # work, so take the median of several (newsboat's 8 s reloads average out)
+            warms = sorted((measure("warm", tracker) for _ in range(args.warm_runs)),
+                           key=lambda run: run.seconds)  # fmt: skip
+            warm = warms[len(warms) // 2]
+            nb_cold = nb_warm = None
+            if newsboat:
+                nb_cold = measure("newsboat cold", nb_cmd, nb_env)
+                measure("newsboat 2nd", nb_cmd, nb_env)  # 2.21 sends no validators on this one
+                nb_warm = measure("newsboat warm (3rd)", nb_cmd, nb_env)
+            rounds.append((cold, nb_cold, warm, nb_warm))
+            print(f"round {number}: cold {_pair(cold, nb_cold)}; warm {_pair(warm, nb_warm)}",
+                  flush=True)  # fmt: skip
+        # The table shows the round with the median cold ratio (or time, without newsboat).
+        middle = sorted(rounds, key=lambda r: r[0].seconds / (r[1].seconds if r[1] else 1))
+        ours["cold"], cold_nb, _, _ = middle[len(middle) // 2]
+        middle = sorted(rounds, key=lambda r: r[2].seconds / (r[3].seconds if r[3] else 1))
+        _, _, ours["warm"], warm_nb = middle[len(middle) // 2]
+        if cold_nb and warm_nb:
+            theirs["cold"], theirs["warm"] = cold_nb, warm_nb
         write_feeds(root, args.feeds, args.entries, changed)
         ours["incremental"] = measure("incremental", tracker)
         if newsboat:
@@ -357,7 +386,7 @@ def main() -> int:
         print(f"{key:12} {run.seconds:10.2f} {run.cpu_seconds:6.1f} {run.peak_rss_mb:8.0f} "
               f"{other_s:>11} {other_cpu:>6} {ratio:>7}")  # fmt: skip
         print(f"{'':12} {run.note}")
-    peak = max(r.peak_rss_mb for r in ours.values())
+    peak = max(r.peak_rss_mb for r in [*ours.values(), *(r for each in rounds for r in each[::2])])
     targets = [f"peak RSS {peak:.0f} MB (target <= 250)"]
     if theirs:
         targets.insert(0, f"cold {ours['cold'].seconds / theirs['cold'].seconds:.2f}x (<= 1.0)")

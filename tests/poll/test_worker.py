@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from dataclasses import replace
 
 from tests.httpserver import rss
 from tracker.poll.decide import content_hash, story_records
-from tracker.poll.worker import parse_in_worker
+from tracker.poll.spawn import spawn_pool
+from tracker.poll.worker import NICENESS, parse_in_worker, warm_up
 
 
 def test_entries_come_back_hashed_as_the_decider_would_hash_them() -> None:
@@ -51,3 +53,15 @@ def test_entries_cross_the_process_boundary_unchanged() -> None:
     again = pickle.loads(pickle.dumps(outcome))
     assert again == outcome and again.feed is not None
     assert again.feed.entries[0].published == outcome.feed.entries[0].published is not None
+
+
+def test_parser_processes_run_behind_the_poller() -> None:
+    """A pool as the poller starts it: its processes yield the CPU to the poller's own process
+    and to the clustering process (and, in the app, to the screen)."""
+    pool = spawn_pool(1, warm_up)
+    try:
+        theirs = pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result(timeout=60)
+    finally:
+        pool.shutdown()
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert theirs == min(ours + NICENESS, 19)  # 19: the lowest priority there is

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tracker.poll.outcome import ParseOutcome
+
+# Parser processes run behind the poller and the clustering process: those are single chains
+# the run waits on (and in the app, the screen), while parsing is spread over several processes
+# with feeds queued for them. Cold bench: ~5 % less wall time (faster in 6 of 8 interleaved pairs).
+NICENESS = 5
 
 
 def parse_in_worker(body: bytes, headers: Mapping[str, str], url: str) -> ParseOutcome:
@@ -16,5 +22,7 @@ def parse_in_worker(body: bytes, headers: Mapping[str, str], url: str) -> ParseO
 
 
 def warm_up() -> None:
-    """Import the parser ahead of the first body (run once per worker at start)."""
+    """Lower this process's priority and import the parser ahead of the first body (run once
+    per parser process, at its start)."""
+    os.nice(NICENESS)
     import tracker.poll.parse  # noqa: F401

@@ -88,10 +88,10 @@ def run(
     real_assign = repo.assign
     spent = [0.0]
 
-    def timed_assign(story_ids: Sequence[int], now: datetime) -> int:
+    def timed_assign(story_ids: Sequence[int]) -> int:
         start = time.process_time()
         try:
-            return real_assign(story_ids, now)
+            return real_assign(story_ids)
         finally:
             spent[0] += time.process_time() - start
 
@@ -108,7 +108,7 @@ def run(
         stories += len(result.new_ids)
         pending.extend(result.new_ids)
         if (index + 1) % batch == 0 or index + 1 == feeds:
-            timed_assign(pending, now)
+            timed_assign(pending)
             pending = []
         if (index + 1) % every == 0 or index + 1 == feeds:
             per = (spent[0] - mark_spent) * 1000 / max(1, stories - mark_stories)

@@ -188,11 +188,6 @@ class Clusterer:
             self._prune(into)
         self._norms.pop(into.id, None)
 
-    def explain(self, vec: dict[str, float], cluster: Cluster, limit: int = 5) -> tuple[str, ...]:
-        """The terms `vec` shares with `cluster`, by their share of the score, as words."""
-        idfs = {t: self.vocab.idf(t) for t in vec}
-        return _explain(vec, cluster, idfs, self.vocab.surface, limit)
-
     def _norm(self, cluster: Cluster, big: float) -> float:
         """|sum of members under the current IDF|, cheaply (`big` is log(docs + 1)).
 
@@ -351,7 +346,8 @@ def _explain(
     surface: dict[str, str],
     limit: int = 5,
 ) -> tuple[str, ...]:
-    """`Clusterer.explain` with the IDF of `vec`'s terms given (`add` has them at hand)."""
+    """The terms `vec` shares with `cluster`, by their share of the score (`idfs`: those of
+    `vec`'s terms), as words."""
     total = cluster.total
     shared = [(w * total[t] * idfs[t], t) for t, w in vec.items() if t in total]
     shared.sort(reverse=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -80,14 +80,6 @@ class ParsedEntry:
     # `tracker.poll.entries.content_hash`, set where the entry is built (a parser process), so
     # the poller's event loop does not hash every entry's text ("" = not computed)
     content_hash: str = ""
-
-    def __reduce__(self) -> tuple[type[ParsedEntry], tuple[object, ...]]:
-        """Pickled as the constructor's arguments: parser processes send 25k entries in a first
-        poll, and the default for slotted dataclasses looks up the fields for every object."""
-        return (ParsedEntry, tuple(getattr(self, name) for name in _ENTRY_FIELDS))
-
-
-_ENTRY_FIELDS = tuple(f.name for f in fields(ParsedEntry))
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ def ingest(
         records = [record(t, published or now) for t in titles]
         result = store.stories.ingest(feed_row.id, records, now)
         apply_ingest_hooks(store, result.new_ids, result.updated_ids, CONFIG, now)
-    store.clusters.assign(list(result.new_ids), now)
+    store.clusters.assign(list(result.new_ids))
     return list(result.new_ids)
 
 

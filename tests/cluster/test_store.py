@@ -70,7 +70,7 @@ def test_other_commits_that_leave_clusters_alone_keep_the_clusterer(
             assert feed is not None
             new = ingesting.stories.ingest(feed.id, [record(EBAY[1], now)], now).new_ids
         ingesting.stories.set_read(list(new), True, now)
-        assert clustering.clusters.assign(list(new), now) == 1
+        assert clustering.clusters.assign(list(new)) == 1
         assert clustering.clusters._clusterer is kept
         assert cluster_of(clustering, new[0]) == cluster_of(clustering, first[0])
 
@@ -81,7 +81,7 @@ def test_a_rolled_back_ingest_leaves_no_ghost_clusters(store: Store, now: dateti
     assert feed is not None
     with pytest.raises(RuntimeError), write(store.db):
         result = store.stories.ingest(feed.id, [record(COMET, now)], now)
-        store.clusters.assign(result.new_ids, now)
+        store.clusters.assign(result.new_ids)
         raise RuntimeError("the feed failed after clustering")
     assert store.clusters.count() == 1
     ids = ingest(store, 1, [COMET, EBAY[1]], now)  # the same cluster ids are handed out again

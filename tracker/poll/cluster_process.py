@@ -114,9 +114,7 @@ def _open(path: str) -> None:
 
 def _assign(story_ids: list[int] | None) -> int:
     """Cluster these stories (None: every story without a cluster); returns how many."""
-    from tracker.timeutil import utcnow
-
     assert _store is not None
     if story_ids is None:
         return _store.clusters.assign_unclustered()
-    return _store.clusters.assign(story_ids, utcnow())
+    return _store.clusters.assign(story_ids)

@@ -66,12 +66,13 @@ class ClusterRepo:
 
     # --- ingest ---------------------------------------------------------------------------
 
-    def assign(self, story_ids: Sequence[int], now: datetime) -> int:
-        """Cluster the given stories (those not clustered yet), oldest first; returns how many.
+    def assign(self, story_ids: Sequence[int]) -> int:
+        """Cluster the given stories (those not clustered yet), oldest first by `sort_at`;
+        returns how many.
 
         The assignments are computed before the write lock is taken and written in one short
         transaction (or in the caller's, when there is one), so the poller's clustering process
-        holds the lock only to write. `now` is unused: times come from the stories (`sort_at`)."""
+        holds the lock only to write."""
         clusterer = self._ready()
         rows: list[tuple[object, ...]] = []
         for marks, part in batches(sorted(set(story_ids))):

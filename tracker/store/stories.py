@@ -16,7 +16,7 @@ _INSERT_COLUMNS = (
     "guid, url, title, author, summary, content, content_html, published, updated, "
     "content_hash, feed_id, key, first_seen, sort_at"
 )
-_INSERT_ROW = "(" + ", ".join("?" * 14) + ")"
+_INSERT_ROW = "(" + ", ".join("?" * len(_INSERT_COLUMNS.split(","))) + ")"
 
 
 def _text(rec: StoryRecord) -> tuple[object, ...]:

@@ -115,3 +115,40 @@ def test_help_and_version_load_neither_store_nor_http(tmp_path: Path) -> None:
         assert "tracker" in proc.stdout
         assert {"click", "tracker.cli"} <= modules
         assert loaded(modules, NOT_FOR_HELP) == [], args
+
+
+# A command registered on the real group, run through the real `entry`: what the collector is
+# doing while a command runs, and the exit code `entry` passes on.
+PROBE = """
+import gc, sys
+from tracker.cli import entry, main
+
+@main.command("probe")
+def probe():
+    print(gc.isenabled(), gc.get_freeze_count() > 1000)
+    sys.exit(3)
+
+sys.argv = ["tracker", "probe"]
+entry()
+"""
+
+
+def test_entry_runs_commands_with_the_collector_on_and_start_up_frozen(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert proc.stdout.split() == ["True", "True"], proc.stderr[-2000:]
+    assert proc.returncode == 3
+
+
+def test_run_in_process_leaves_the_callers_collector_alone(tmp_path: Path) -> None:
+    import gc
+
+    config = tmp_path / "feeds.toml"
+    config.write_text('[[feed]]\nurl = "https://wire.example/ai.xml"\n', encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    assert run(["--db", str(tmp_path / "t.db"), "--config", str(config), "feeds", "list"]) == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen

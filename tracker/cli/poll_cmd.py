@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli import main
+from tracker.cli import main, started
 from tracker.cli.context import UsageProblem, get_context
 from tracker.cli.progress import poll_progress
 from tracker.models import PollResult
@@ -38,6 +38,7 @@ def poll_command(
     from tracker.poll.lock import PollLocked
     from tracker.poll.poller import poll
 
+    started()  # the poller's imports too are there for good
     ctx = get_context()
     config = ctx.config()
     store = ctx.store()

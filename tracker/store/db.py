@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # The names of tracker.store.schema's migrations, in order (a test keeps them equal): opening
 # a current file then needs neither sqlite-utils (~50 ms to import) nor the schema module.
-MIGRATION_NAMES = ("0001_core",)
+MIGRATION_NAMES = ("0001_core", "0002_fts_lead")
 
 
 class Db:

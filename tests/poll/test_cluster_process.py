@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,3 +93,23 @@ def test_a_clustering_process_that_cannot_start_is_a_warning(tmp_path: Path) -> 
 
     problem = asyncio.run(run())
     assert problem is not None and "stories wait for the next run" in problem
+
+
+def test_the_process_starts_with_the_first_new_stories(tmp_path: Path) -> None:
+    """Spawned (and its clusterer loaded) while the first batch gathers, not after."""
+    path = tmp_path / "tracker.db"
+    Store.open(path).close()
+
+    async def run() -> tuple[int, str | None]:
+        process = ClusterProcess(str(path))
+        try:
+            before = set(multiprocessing.active_children())
+            process.add([1])  # no such story: nothing to cluster, but the process starts
+            started = len(set(multiprocessing.active_children()) - before)
+            return started, await process.finish(nothing_left)
+        finally:
+            process.close()
+
+    started, problem = asyncio.run(run())
+    assert started == 1
+    assert problem is None

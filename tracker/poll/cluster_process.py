@@ -46,6 +46,8 @@ class ClusterProcess:
             return
         self._queued.extend(story_ids)
         self.added += len(story_ids)
+        if self._pool is None:
+            self._start()
         if self._drain is None or self._drain.done():
             self._drain = asyncio.get_running_loop().create_task(self._run_queue())
 
@@ -90,9 +92,20 @@ class ClusterProcess:
                 if len(self._queued) == seen:
                     return  # nothing arrived during the gap
 
+    def _start(self) -> None:
+        """Start the process at the first new stories, so that spawning it and loading the
+        clusterer (imports, term statistics replayed from the database) overlap the gathering
+        of the first batch instead of delaying it: the clustering process is the run's last
+        chain of work. Loading the clusterer is 1.5 s of CPU over 25k stored stories and 5.5 s
+        over 1M; an incremental bench poll (250 new stories into 25k) took 2.1-2.3 s instead of
+        2.3-2.9 s."""
+        self._pool = spawn_pool(1, _open, (self._path,))
+        self._pool.submit(_prepare)  # a failure here shows again, and is handled, at a batch
+
     async def _call(self, batch: list[int] | None) -> None:
         if self._pool is None:
-            self._pool = spawn_pool(1, _open, (self._path,))
+            self._start()
+        assert self._pool is not None
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._pool, _assign, batch)
@@ -110,6 +123,11 @@ def _open(path: str) -> None:
     from tracker.store import Store
 
     _store = Store.open(path)
+
+
+def _prepare() -> None:
+    assert _store is not None
+    _store.clusters.prepare()
 
 
 def _assign(story_ids: list[int] | None) -> int:

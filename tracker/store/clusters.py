@@ -214,6 +214,11 @@ class ClusterRepo:
 
     # --- the in-memory clusterer ------------------------------------------------------------
 
+    def prepare(self) -> None:
+        """Load the clusterer now (replaying recent stories' term statistics), ahead of the
+        first stories to cluster."""
+        self._ready()
+
     def _ready(self) -> Clusterer:
         """The clusterer in memory while the stored clusters are still those it wrote or
         loaded; else one reloaded (replaying recent stories costs seconds, so not lightly)."""

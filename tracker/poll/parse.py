@@ -25,6 +25,9 @@ from tracker.textclean import clean_line
 # feedparser's documented hook: tried before its own chain of date parsers, a sixth of their cost
 # on the formats nearly all feeds use, with the same result.
 feedparser.registerDateHandler(parse_common_date)
+# The SAX driver feedparser asks `xml.sax.make_parser` for first (its own default names
+# libxml2's, which is not installed, before falling back to expat): expat with text buffered.
+feedparser.api.PREFERRED_XML_PARSERS = ["tracker.poll.saxdriver"]
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _NAME_END = re.compile(rb"[>\[]")

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
+from tracker.cli import run
 from tracker.models import Config, FeedConfig, StoryRecord
 from tracker.poll.entries import SUMMARY_CHARS, cut_summary
 from tracker.store import Store
@@ -149,3 +150,17 @@ def test_an_older_file_is_migrated_with_its_stories_searchable(tmp_path: Path) -
         integrity_ok(conn)
         fresh = store.stories.ingest(1, [replace(story("k3", "later words"), title="R2")], NOW)
         assert hits(conn, "later") == list(fresh.new_ids)
+
+
+def test_the_command_line_says_when_it_upgrades_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "feeds.toml"
+    config.write_text(f'[[feed]]\nurl = "{URL}"\n', encoding="utf-8")
+    old = Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before="0002_fts_lead")
+    old.close()
+    for db, expected in (("old.db", True), ("old.db", False), ("new.db", False)):
+        assert run(["--db", str(tmp_path / db), "--config", str(config), "feeds", "list"]) == 0
+        said = "upgrading the database" in capsys.readouterr().err
+        assert said is expected, db  # once, for the older file only

@@ -63,13 +63,21 @@ class AppContext:
         if self._store is None:
             from tracker.store import Store  # sqlite-utils loads only for commands that need it
 
-            self._store = Store.open(self.db_path)
+            self._store = Store.open(self.db_path, on_upgrade=_announce_upgrade)
         return self._store
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _announce_upgrade() -> None:
+    click.echo(
+        "tracker: upgrading the database to this version (once; it can take a while when the "
+        "database is large)…",
+        err=True,
+    )
 
 
 def get_context() -> AppContext:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,8 +68,10 @@ class Store:
         return ClusterRepo(self.db)
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        return cls(connect(path), str(path))
+    def open(cls, path: str | Path, on_upgrade: Callable[[], None] | None = None) -> Store:
+        """Open (create, migrate) the file; `on_upgrade` is called before an existing file is
+        migrated, which can take a while (the 0002 migration rebuilds the full-text index)."""
+        return cls(connect(path, on_upgrade), str(path))
 
     def data_version(self) -> int:
         """Changes whenever another connection commits."""

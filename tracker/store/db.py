@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -40,10 +40,11 @@ BUSY_TIMEOUT_MS = 10_000
 BATCH = 500  # bound parameters per IN (...) list, well under SQLite's limit
 
 
-def connect(path: str | Path) -> Db:
+def connect(path: str | Path, on_upgrade: Callable[[], None] | None = None) -> Db:
     """A connection to `path` (created and migrated if needed), WAL mode, busy timeout set.
 
     Transactions are explicit (`write`), so the driver is put in autocommit mode.
+    `on_upgrade` is called before a file that an older tracker made is migrated.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +59,8 @@ def connect(path: str | Path) -> Db:
     if _migrations_pending(conn):
         from tracker.store.schema import migrations
 
+        if on_upgrade is not None and _made_by_tracker(conn):
+            on_upgrade()
         full = db.sqlite_utils()
         # One transaction for all pending migrations; a second process opening the file at the
         # same moment waits on the lock, then finds nothing pending.
@@ -76,6 +79,13 @@ def _migrations_pending(conn: sqlite3.Connection) -> bool:
     except sqlite3.OperationalError:
         return True
     return not set(MIGRATION_NAMES) <= {str(name) for (name,) in rows}
+
+
+def _made_by_tracker(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    return row is not None
 
 
 def _retry_locked(step: object) -> None:

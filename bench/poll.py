@@ -276,6 +276,12 @@ def _pair(ours: Run, theirs: Run | None) -> str:
     return f"{ours.seconds:.2f} s vs {theirs.seconds:.2f} s = {ours.seconds / theirs.seconds:.3f}x"
 
 
+def _median_round(pairs: list[tuple[Run, Run | None]]) -> tuple[Run, Run | None]:
+    """The (ours, newsboat's) pair with the median ratio (or time, without newsboat)."""
+    ordered = sorted(pairs, key=lambda p: p[0].seconds / (p[1].seconds if p[1] else 1))
+    return ordered[len(ordered) // 2]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--feeds", type=int, default=500)
@@ -356,11 +362,8 @@ def main() -> int:
             rounds.append((cold, nb_cold, warm, nb_warm))
             print(f"round {number}: cold {_pair(cold, nb_cold)}; warm {_pair(warm, nb_warm)}",
                   flush=True)  # fmt: skip
-        # The table shows the round with the median cold ratio (or time, without newsboat).
-        middle = sorted(rounds, key=lambda r: r[0].seconds / (r[1].seconds if r[1] else 1))
-        ours["cold"], cold_nb, _, _ = middle[len(middle) // 2]
-        middle = sorted(rounds, key=lambda r: r[2].seconds / (r[3].seconds if r[3] else 1))
-        _, _, ours["warm"], warm_nb = middle[len(middle) // 2]
+        ours["cold"], cold_nb = _median_round([(r[0], r[1]) for r in rounds])
+        ours["warm"], warm_nb = _median_round([(r[2], r[3]) for r in rounds])
         if cold_nb and warm_nb:
             theirs["cold"], theirs["warm"] = cold_nb, warm_nb
         write_feeds(root, args.feeds, args.entries, changed)

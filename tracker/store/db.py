@@ -56,10 +56,11 @@ def connect(path: str | Path, on_upgrade: Callable[[], None] | None = None) -> D
         _retry_locked(lambda: conn.execute("PRAGMA journal_mode = wal"))
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    if _migrations_pending(conn):
+    applied = _applied_migrations(conn)
+    if not set(MIGRATION_NAMES) <= applied:
         from tracker.store.schema import migrations
 
-        if on_upgrade is not None and _made_by_tracker(conn):
+        if on_upgrade is not None and applied:  # a file an older tracker made
             on_upgrade()
         full = db.sqlite_utils()
         # One transaction for all pending migrations; a second process opening the file at the
@@ -70,22 +71,15 @@ def connect(path: str | Path, on_upgrade: Callable[[], None] | None = None) -> D
     return db
 
 
-def _migrations_pending(conn: sqlite3.Connection) -> bool:
-    """Whether sqlite-utils' migrations table lacks one of ours (or is missing: a new file)."""
+def _applied_migrations(conn: sqlite3.Connection) -> set[str]:
+    """Our migrations recorded in sqlite-utils' table (none in a new file)."""
     try:
         rows = conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'tracker'"
         ).fetchall()
     except sqlite3.OperationalError:
-        return True
-    return not set(MIGRATION_NAMES) <= {str(name) for (name,) in rows}
-
-
-def _made_by_tracker(conn: sqlite3.Connection) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
-    ).fetchone()
-    return row is not None
+        return set()
+    return {str(name) for (name,) in rows}
 
 
 def _retry_locked(step: object) -> None:

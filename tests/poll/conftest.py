@@ -12,7 +12,8 @@ import pytest
 
 from tests.httpserver import FeedServer
 from tracker.models import Config, FeedConfig, RuleConfig, Settings
-from tracker.poll.poller import ParsePool, PollSummary, poll
+from tracker.poll.parsepool import ParsePool
+from tracker.poll.poller import PollSummary, poll
 from tracker.store import Store
 
 

@@ -35,10 +35,8 @@ def poll_command(
     every: bool, urls: tuple[str, ...], as_json: bool, quiet: bool, concurrency: int | None
 ) -> None:
     """Fetch the feeds that are due and store their new stories (for cron)."""
-    from tracker.poll.lock import PollLocked
-    from tracker.poll.poller import poll
+    from tracker.poll.parsepool import ParsePool
 
-    started()  # the poller's imports too are there for good
     ctx = get_context()
     config = ctx.config()
     store = ctx.store()
@@ -48,17 +46,25 @@ def poll_command(
     for url in urls:
         if url not in known:
             raise UsageProblem(f"--feed {url}: not in {config.path}")
+    parsers = ParsePool()
+    parsers.start_for(store.feeds.due(utcnow(), urls=urls, every=every))  # before the imports
     ctx.close()  # the poller opens its own connection
+    from tracker.poll.lock import PollLocked
+    from tracker.poll.poller import poll
+
+    started()  # the poller's imports too are there for good
     bar = not (as_json or quiet) and sys.stderr.isatty()
     try:
         with poll_progress("polling", bar) as on_progress:
             summary = asyncio.run(
                 poll(ctx.db_path, config, urls=urls, every=every, progress=on_progress,
-                     concurrency=concurrency)
+                     concurrency=concurrency, parser=parsers)
             )  # fmt: skip
     except PollLocked as exc:
         click.echo(f"tracker: {exc}; skipping this run", err=True)
         return
+    finally:
+        parsers.close()
     for result in summary.results:
         if result.status in ("error", "gone"):
             click.echo(_error_line(result), err=True)

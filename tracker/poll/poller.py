@@ -34,30 +34,26 @@ import itertools
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
 
-from tracker.models import Config, Feed, ParsedFeed, PollResult
+from tracker.models import Config, Feed, PollResult
 from tracker.poll.cluster_process import ClusterProcess
 from tracker.poll.commits import Commits
 from tracker.poll.decide import body_hash, decide, next_after_error
-from tracker.poll.fetch import Fetcher, FetchRequest, FetchResponse
+from tracker.poll.fetch import Fetcher, FetchRequest
 from tracker.poll.lock import PollLock
-from tracker.poll.spawn import spawn_pool
-from tracker.poll.worker import parse_in_worker, warm_up
+from tracker.poll.parsepool import ParsePool
 from tracker.store import Store
 from tracker.store.feeds import PollOutcome
 from tracker.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -102,35 +98,6 @@ class PollSummary:
                 for r in self.results
             ],
         }  # fmt: skip
-
-
-class ParsePool:
-    """Parser processes (one per CPU), started on first use: a poll of 304s never starts one.
-
-    `poll` makes one per run unless given one; a caller that polls again and again (the app)
-    may keep one and `close()` it at exit.
-    """
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-
-    async def parse(self, resp: FetchResponse) -> tuple[ParsedFeed | None, str | None]:
-        """(parsed feed, None) or (None, why not)."""
-        if self._pool is None:
-            self._pool = spawn_pool(os.cpu_count() or 2, warm_up)
-        loop = asyncio.get_running_loop()
-        call = partial(parse_in_worker, resp.body, dict(resp.headers), resp.final_url)
-        try:
-            outcome = await loop.run_in_executor(self._pool, call)
-        except BrokenExecutor:  # a process of the pool died
-            self.close()
-            return None, "a parser process died (on this feed or one parsed beside it)"
-        return outcome.feed, outcome.error
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
 
 
 async def poll(

@@ -1,0 +1,64 @@
+"""The parser processes of a poll: feedparser runs there, in parallel, off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterable
+from concurrent.futures import BrokenExecutor
+from functools import partial
+from typing import TYPE_CHECKING
+
+from tracker.poll.spawn import spawn_pool
+from tracker.poll.worker import parse_in_worker, warm_up
+
+if TYPE_CHECKING:  # kept light: `tracker poll` starts a pool before it imports aiohttp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tracker.models import Feed, ParsedFeed
+    from tracker.poll.fetch import FetchResponse
+
+
+class ParsePool:
+    """Parser processes (one per CPU), started on first use: a poll of 304s never starts one.
+
+    `poll` makes one per run unless given one; a caller that polls again and again (the app)
+    may keep one and `close()` it at exit.
+    """
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._workers = os.cpu_count() or 2
+
+    def start_for(self, feeds: Iterable[Feed]) -> bool:
+        """Start every process now, rather than at the first body, when one of the feeds about
+        to be polled never was (it will most likely be parsed); returns whether it did.
+
+        `tracker poll` calls this before it imports the poller, so the processes' start-up
+        (feedparser's import, ~0.15 s) runs on the other core meanwhile: a cold bench poll
+        parsed its first feed 0.12-0.14 s sooner. A warm poll of 304s still starts none."""
+        if not any(feed.last_polled_at is None for feed in feeds):
+            return False
+        if self._pool is None:
+            self._pool = spawn_pool(self._workers, warm_up)
+            for _ in range(self._workers):  # the pool starts a process per task it cannot place
+                self._pool.submit(os.getpid)
+        return True
+
+    async def parse(self, resp: FetchResponse) -> tuple[ParsedFeed | None, str | None]:
+        """(parsed feed, None) or (None, why not)."""
+        if self._pool is None:
+            self._pool = spawn_pool(self._workers, warm_up)
+        loop = asyncio.get_running_loop()
+        call = partial(parse_in_worker, resp.body, dict(resp.headers), resp.final_url)
+        try:
+            outcome = await loop.run_in_executor(self._pool, call)
+        except BrokenExecutor:  # a process of the pool died
+            self.close()
+            return None, "a parser process died (on this feed or one parsed beside it)"
+        return outcome.feed, outcome.error
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

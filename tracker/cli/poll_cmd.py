@@ -47,7 +47,8 @@ def poll_command(
         if url not in known:
             raise UsageProblem(f"--feed {url}: not in {config.path}")
     parsers = ParsePool()
-    parsers.start_for(store.feeds.due(utcnow(), urls=urls, every=every))  # before the imports
+    if store.feeds.never_polled(urls):  # a body to parse: the parsers start before the imports
+        parsers.start()
     ctx.close()  # the poller opens its own connection
     from tracker.poll.lock import PollLocked
     from tracker.poll.poller import poll

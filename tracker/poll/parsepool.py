@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
 from concurrent.futures import BrokenExecutor
 from functools import partial
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from tracker.poll.worker import parse_in_worker, warm_up
 if TYPE_CHECKING:  # kept light: `tracker poll` starts a pool before it imports aiohttp
     from concurrent.futures import ProcessPoolExecutor
 
-    from tracker.models import Feed, ParsedFeed
+    from tracker.models import ParsedFeed
     from tracker.poll.fetch import FetchResponse
 
 
@@ -30,20 +29,15 @@ class ParsePool:
         self._pool: ProcessPoolExecutor | None = None
         self._workers = os.cpu_count() or 2
 
-    def start_for(self, feeds: Iterable[Feed]) -> bool:
-        """Start every process now, rather than at the first body, when one of the feeds about
-        to be polled never was (it will most likely be parsed); returns whether it did.
-
-        `tracker poll` calls this before it imports the poller, so the processes' start-up
-        (feedparser's import, ~0.15 s) runs on the other core meanwhile: a cold bench poll
-        parsed its first feed 0.12-0.14 s sooner. A warm poll of 304s still starts none."""
-        if not any(feed.last_polled_at is None for feed in feeds):
-            return False
+    def start(self) -> None:
+        """Start every process now rather than at the first body (for a run that will surely
+        parse): `tracker poll` calls this before it imports the poller, so the processes'
+        start-up (feedparser's import, ~0.15 s) runs on the other core meanwhile, and a cold
+        bench poll parsed its first feed 0.12-0.14 s sooner."""
         if self._pool is None:
             self._pool = spawn_pool(self._workers, warm_up)
             for _ in range(self._workers):  # the pool starts a process per task it cannot place
                 self._pool.submit(os.getpid)
-        return True
 
     async def parse(self, resp: FetchResponse) -> tuple[ParsedFeed | None, str | None]:
         """(parsed feed, None) or (None, why not)."""

@@ -192,3 +192,10 @@ class FeedRepo:
 
     def urls(self) -> Iterable[str]:
         return [str(r[0]) for r in self.db.conn.execute("SELECT url FROM feeds")]
+
+    def never_polled(self, urls: Sequence[str] = ()) -> bool:
+        """Whether an active feed (one of `urls`, when given) was never polled: such a feed is
+        always due, and its first poll will most likely parse a body."""
+        sql = "SELECT url FROM feeds WHERE active = 1 AND last_polled_at IS NULL"
+        wanted = set(urls)
+        return any(not wanted or str(url) in wanted for (url,) in self.db.conn.execute(sql))

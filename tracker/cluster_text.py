@@ -78,21 +78,22 @@ def title_words(title: str) -> list[tuple[str, str]]:
     kind is "name" for a capitalised word inside a sentence-case headline, "plain" for a
     lowercase one, "caps" for an ALL-CAPS word in a headline that is not shouting, "num" for a
     number, and "" where the writing says nothing (first word, Title Case headlines)."""
-    raw = _WORD.findall(title)
-    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in raw]
-    content = [w for w in words if w[:1].isalpha() and w.lower() not in STOPWORDS]
-    capitals = sum(1 for w in content if w[:1].isupper())
-    shouting = sum(1 for w in content if w.isupper() and len(w) > 1)
-    title_case = bool(content) and capitals >= 0.7 * len(content)
-    shouting_case = bool(content) and shouting >= 0.5 * len(content)
+    facts = [_title_facts.get(token) or _facts_of(token) for token in _WORD.findall(title)]
+    content = capitals = shouting = 0
+    for fact in facts:
+        if fact[1]:
+            content += 1
+            capitals += fact[2]
+            shouting += fact[3]
+    title_case = content > 0 and capitals >= 0.7 * content
+    shouting_case = content > 0 and shouting >= 0.5 * content
     out: list[tuple[str, str]] = []
-    for i, w in enumerate(words):
-        low = w.lower().replace("’", "").replace("'", "")
-        if w[:1].isdigit():
+    for i, (low, _, _, multi_upper, digit, lower) in enumerate(facts):
+        if digit:
             kind = "num"
-        elif len(w) > 1 and w.isupper() and not shouting_case:
+        elif multi_upper and not shouting_case:
             kind = "caps"
-        elif w.islower():
+        elif lower:
             kind = "plain" if i > 0 else ""
         elif i > 0 and not title_case and not shouting_case:
             kind = "name"
@@ -100,6 +101,30 @@ def title_words(title: str) -> list[tuple[str, str]]:
             kind = ""
         out.append((low, kind))
     return out
+
+
+# A `_WORD` token -> what `title_words` asks of it: (lowercase word, a content word, starts with
+# a capital, ALL CAPS and longer than one letter, starts with a digit, all lowercase). Headlines
+# reuse most of their words, and these string tests were most of the cost of `title_words`.
+_Facts = tuple[str, bool, bool, bool, bool, bool]
+_title_facts: dict[str, _Facts] = {}
+
+
+def _facts_of(token: str) -> _Facts:
+    w = token[:-2] if token.endswith(("'s", "’s")) else token
+    low = w.lower()
+    multi_upper = len(w) > 1 and w.isupper()
+    facts = (
+        low.replace("’", "").replace("'", ""),
+        w[:1].isalpha() and low not in STOPWORDS,
+        w[:1].isupper(),
+        multi_upper,
+        w[:1].isdigit(),
+        w.islower(),
+    )
+    if len(_title_facts) < 200_000:
+        _title_facts[token] = facts
+    return facts
 
 
 def lead_words(text: str) -> list[str]:

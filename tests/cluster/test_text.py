@@ -7,7 +7,15 @@ from urllib.parse import unquote, urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.cluster_text import STOPWORDS, lead_terms, lead_words, stem, url_path
+from tracker.cluster_text import (
+    _WORD,
+    STOPWORDS,
+    lead_terms,
+    lead_words,
+    stem,
+    title_words,
+    url_path,
+)
 
 TRICKY_URLS = [
     "http://a.example/b/c?d=e#f",
@@ -62,3 +70,59 @@ def test_lead_terms_are_the_stemmed_lead_words_cached_or_not() -> None:
     assert "icahn" in expected and "were" not in expected
     assert lead_terms(text) == expected
     assert lead_terms(text) == expected  # every token cached now
+
+
+def _title_words_reference(title: str) -> list[tuple[str, str]]:
+    """`title_words` as first written, with no cache: the definition the fast one must give."""
+    raw = _WORD.findall(title)
+    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in raw]
+    content = [w for w in words if w[:1].isalpha() and w.lower() not in STOPWORDS]
+    capitals = sum(1 for w in content if w[:1].isupper())
+    shouting = sum(1 for w in content if w.isupper() and len(w) > 1)
+    title_case = bool(content) and capitals >= 0.7 * len(content)
+    shouting_case = bool(content) and shouting >= 0.5 * len(content)
+    out: list[tuple[str, str]] = []
+    for i, w in enumerate(words):
+        low = w.lower().replace("’", "").replace("'", "")
+        if w[:1].isdigit():
+            kind = "num"
+        elif len(w) > 1 and w.isupper() and not shouting_case:
+            kind = "caps"
+        elif w.islower():
+            kind = "plain" if i > 0 else ""
+        elif i > 0 and not title_case and not shouting_case:
+            kind = "name"
+        else:
+            kind = ""
+        out.append((low, kind))
+    return out
+
+
+HEADLINES = [
+    "Fed's Charles Plosser sees high bar for tapering",
+    "Stocks Fall After Fed Official Hints At Tapering",
+    "Carl Icahn Rift Hurts eBay (EBAY)",
+    "DEEPSEEK R1 SHOCKS NVIDIA INVESTORS",
+    "Nvidia’s $593bn loss: DeepSeek's R1, V3 and the AI race in 2025",
+    "the a of 3.5 2,000 it's O'Neil's",
+    "",
+]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Nvidia", "NVIDIA", "nvidia", "DeepSeek's", "AI", "a", "The", "the", "R1", "3.5",
+             "O'Neil", "it’s", "Über", "über", "x", "X", "2,000", "says", "SAYS", "étude"]
+        ),
+        max_size=12,
+    ).map(" ".join)
+)  # fmt: skip
+def test_title_words_cached_or_not_give_the_plain_definition(title: str) -> None:
+    assert title_words(title) == _title_words_reference(title)
+    assert title_words(title) == _title_words_reference(title)  # every token cached now
+
+
+def test_title_words_of_real_headlines() -> None:
+    for title in HEADLINES:
+        assert title_words(title) == _title_words_reference(title), title

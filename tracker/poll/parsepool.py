@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # kept light: `tracker poll` starts a pool before it imports 
 
 
 class ParsePool:
-    """Parser processes (one per CPU), started on first use: a poll of 304s never starts one.
+    """Parser processes (one per CPU), started at the first body to parse (or by `start`): a
+    poll of 304s never starts one.
 
     `poll` makes one per run unless given one; a caller that polls again and again (the app)
     may keep one and `close()` it at exit.

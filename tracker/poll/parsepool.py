@@ -36,22 +36,25 @@ class ParsePool:
         start-up (feedparser's import, ~0.15 s) runs on the other core meanwhile, and a cold
         bench poll parsed its first feed 0.12-0.14 s sooner."""
         if self._pool is None:
-            self._pool = spawn_pool(self._workers, warm_up)
+            pool = self._executor()
             for _ in range(self._workers):  # the pool starts a process per task it cannot place
-                self._pool.submit(os.getpid)
+                pool.submit(os.getpid)
 
     async def parse(self, resp: FetchResponse) -> tuple[ParsedFeed | None, str | None]:
         """(parsed feed, None) or (None, why not)."""
-        if self._pool is None:
-            self._pool = spawn_pool(self._workers, warm_up)
         loop = asyncio.get_running_loop()
         call = partial(parse_in_worker, resp.body, dict(resp.headers), resp.final_url)
         try:
-            outcome = await loop.run_in_executor(self._pool, call)
+            outcome = await loop.run_in_executor(self._executor(), call)
         except BrokenExecutor:  # a process of the pool died
             self.close()
             return None, "a parser process died (on this feed or one parsed beside it)"
         return outcome.feed, outcome.error
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = spawn_pool(self._workers, warm_up)
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import ssl
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Mapping
@@ -44,8 +45,9 @@ class Route:
 
 
 class FeedServer:
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.host = host
+        self.tls = tls  # a server context: serve https
         self.port = 0
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
@@ -57,7 +59,8 @@ class FeedServer:
     # --- routes -------------------------------------------------------------------------------
 
     def url(self, path: str, host: str | None = None) -> str:
-        return f"http://{host or self.host}:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{host or self.host}:{self.port}{path}"
 
     def set(self, path: str, route: Route) -> Route:
         self.routes[path] = route
@@ -121,7 +124,7 @@ class FeedServer:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
+        site = web.TCPSite(self._runner, self.host, 0, ssl_context=self.tls)
         await site.start()
         server = site._server
         assert server is not None and isinstance(server, asyncio.base_events.Server)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-
 from tracker import __version__
+from tracker.poll.tls import TlsContext, aiohttp
 
 PROJECT_URL = "https://github.com/tracker-news/tracker"
 USER_AGENT = f"tracker/{__version__} (+{PROJECT_URL})"
@@ -90,6 +89,7 @@ class Fetcher:
         self._limit = asyncio.Semaphore(self._concurrency)
         self._hosts: dict[str, asyncio.Lock] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._tls = TlsContext()
 
     async def __aenter__(self) -> Fetcher:
         connector = aiohttp.TCPConnector(
@@ -137,7 +137,10 @@ class Fetcher:
                 headers["If-None-Match"] = req.etag
             if req.last_modified:
                 headers["If-Modified-Since"] = req.last_modified
-            async with self._session.get(url, headers=headers, allow_redirects=False) as resp:
+            tls = await self._tls.get() if urlsplit(url).scheme == "https" else True
+            async with self._session.get(
+                url, headers=headers, allow_redirects=False, ssl=tls
+            ) as resp:
                 status = resp.status
                 if status in REDIRECTS and "Location" in resp.headers:
                     statuses.append(status)

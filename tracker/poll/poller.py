@@ -39,10 +39,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
-
-import aiohttp
 
 from tracker.models import Config, Feed, PollResult
 from tracker.poll.cluster_process import ClusterProcess
@@ -54,6 +52,9 @@ from tracker.poll.parsepool import ParsePool
 from tracker.store import Store
 from tracker.store.feeds import PollOutcome
 from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    import aiohttp
 
 T = TypeVar("T")
 

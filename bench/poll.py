@@ -248,23 +248,35 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Run:
-    """Wall time, CPU time and peak RSS of the command's process tree (RSS sampled every
-    20 ms; CPU from the reaped tree's rusage)."""
+    """Wall time, CPU time and peak RSS of the command's process tree: wall time until the
+    command exits (waited for, not polled, so a half-second run is not rounded up to the next
+    sample), RSS sampled every 20 ms by a thread, CPU from the reaped tree's rusage."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        command, start_new_session=True, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
-        time.sleep(0.02)
-    seconds = time.perf_counter() - started
-    out, err = proc.communicate()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, start_new_session=True, env=env, stdout=out, stderr=err)
+        peak = 0
+        exited = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not exited.is_set():
+                peak = max(peak, _tree_rss_kb(proc.pid))
+                exited.wait(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        proc.wait()
+        seconds = time.perf_counter() - started
+        exited.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        sys.stderr.write(err.decode(errors="replace")[-2000:])
+        sys.stderr.write(stderr.decode(errors="replace")[-2000:])
         raise RuntimeError(f"{name}: exit {proc.returncode}")
-    note = out.decode(errors="replace").strip().splitlines()[-1:] or [""]
+    note = stdout.decode(errors="replace").strip().splitlines()[-1:] or [""]
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Run(name, seconds, peak / 1024, cpu, note[0][:120])

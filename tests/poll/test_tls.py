@@ -3,6 +3,7 @@ contexts (built without them, see `tracker.poll.tls`) never used."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import ssl
 import subprocess
@@ -91,17 +92,21 @@ def test_certificate_for_another_host_is_refused(
     assert tls_server.hits["/feed.xml"] == 0
 
 
-def test_loading_the_fetcher_leaves_ssl_as_it_was() -> None:
-    """aiohttp's own contexts are made without CAs, and the ssl module is restored after."""
+def test_loading_the_fetcher_leaves_ssl_as_it_was(certs: Path) -> None:
+    """aiohttp's own contexts load no CA certificates (though the system bundle, here the test
+    CA, offers one), and the ssl module is itself again afterwards."""
     code = (
         "import ssl; make = ssl.create_default_context\n"
         "import tracker.poll.fetch\n"
         "from aiohttp import connector\n"
         "assert ssl.create_default_context is make\n"
         "assert 'set_default_verify_paths' not in vars(ssl.SSLContext)\n"
-        "print(connector._SSL_CONTEXT_VERIFIED.cert_store_stats()['x509_ca'],"
-        " connector._SSL_CONTEXT_VERIFIED.verify_mode == ssl.CERT_REQUIRED,"
-        " ssl.create_default_context().cert_store_stats()['x509_ca'] > 0)\n"
+        "ours = connector._SSL_CONTEXT_VERIFIED\n"
+        "print(ours.cert_store_stats()['x509_ca'], ours.verify_mode == ssl.CERT_REQUIRED,"
+        " ssl.create_default_context().cert_store_stats()['x509_ca'])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["0", "True", "True"]
+    env = {**os.environ, "SSL_CERT_FILE": str(certs / "ca.pem")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split() == ["0", "True", "1"]

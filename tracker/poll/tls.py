@@ -15,7 +15,7 @@ def _no_system_cas() -> Iterator[None]:
 
     aiohttp's connector module builds two contexts as it loads, each reading the CA bundle:
     20-30 ms apiece here, about a tenth of a warm poll, spent even when no feed is https. The
-    fetcher never uses them (it passes `verified_context()` to every https request); without
+    fetcher never uses them (it passes `TlsContext.get()` to every https request); without
     CAs, any request that missed ours would fail verification rather than skip it."""
     create_default = ssl.create_default_context
 

@@ -75,7 +75,8 @@ def is_private_host(host: str | None) -> bool:
 
 
 class Fetcher:
-    """A shared aiohttp session: a global limit, one request at a time per host, no cookies.
+    """A shared aiohttp session: a global limit, one request at a time per host, no cookies,
+    https verified against the system's CA certificates (`tracker.poll.tls`).
 
     Use as `async with Fetcher(concurrency=16) as f: resp = await f.fetch(FetchRequest(url))`.
     `resolver` is aiohttp's resolver hook (tests map names to loopback with it).

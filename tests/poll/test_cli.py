@@ -41,14 +41,14 @@ def test_poll_json_summary_and_stored_errors(
     assert summary["results"] == [
         {"url": good, "status": "ok", "http_status": 200, "new": 3, "updated": 0, "error": None},
         {"url": bad, "status": "error", "http_status": 404, "new": 0, "updated": 0,
-         "error": "HTTP 404"},
+         "error": "HTTP 404 Not Found"},
     ]  # fmt: skip
-    assert f"error: {bad}: HTTP 404" in captured.err
+    assert f"error: {bad}: HTTP 404 Not Found" in captured.err
 
     assert _tracker(tmp_path, config, "feeds", "list", "--errors") == 0
     listing = capsys.readouterr().out
     assert bad in listing and good not in listing
-    assert "error: HTTP 404 (failures in a row: 1, next try" in listing
+    assert "error: HTTP 404 Not Found (failures in a row: 1, next try" in listing
 
     # Not due yet: a plain run polls nothing; --feed polls just that one.
     assert _tracker(tmp_path, config, "poll") == 0

@@ -105,15 +105,14 @@ def test_errors_back_off_exponentially_and_reset_on_success(
     waits = []
     for _ in range(3):
         result = poller.run(url, clock=clock).results[0]
-        assert result.status == "error" and result.error == "HTTP 404"
+        assert result.status == "error" and result.error == "HTTP 404 Not Found"
         with poller.store() as store:
             feed = store.feeds.get(url)
         assert feed is not None and feed.next_poll_at is not None
         waits.append(feed.next_poll_at - NOW)
     assert waits == [timedelta(hours=1), timedelta(hours=2), timedelta(hours=4)]
-    assert (
-        feed is not None and feed.error_count == 3 and feed.active and feed.last_error == "HTTP 404"
-    )
+    assert feed is not None and feed.error_count == 3 and feed.active
+    assert feed.last_error == "HTTP 404 Not Found"
     server.feed("/a.xml", simple_rss(1))
     assert poller.run(url, clock=clock).results[0].status == "ok"
     with poller.store() as store:
@@ -130,6 +129,11 @@ def test_retry_after_seconds_date_and_junk(server: FeedServer, poller: Poller) -
     urls = [server.url(p) for p in ("/s.xml", "/d.xml", "/j.xml")]
     results = poller.run(*urls, clock=clock).results
     assert [r.status for r in results] == ["error", "error", "error"]
+    assert [r.error for r in results] == [
+        "HTTP 503 Service Unavailable (retry after 10800s)",
+        "HTTP 429 Too Many Requests (retry after 18000s)",
+        "HTTP 503 Service Unavailable (no usable Retry-After)",
+    ]
     with poller.store() as store:
         feeds = [store.feeds.get(u) for u in urls]
         due_urls = [f.url for f in store.feeds.due(NOW + timedelta(days=2))]

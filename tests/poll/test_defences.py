@@ -146,6 +146,17 @@ def test_trickling_body_is_cut_at_the_deadline(server: FeedServer, poller: Polle
     assert result.status == "error" and "timed out after 1s" in (result.error or "")
 
 
+def test_refused_connection_is_named_plainly(server: FeedServer, poller: Poller) -> None:
+    with socket.socket() as sock:  # a port that was just free: nothing listens there now
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server.feed("/ok.xml", simple_rss(1))
+    refused, ok = poller.run(f"http://127.0.0.1:{port}/feed.xml", server.url("/ok.xml")).results
+    assert refused.status == "error"
+    assert refused.error == f"cannot connect to 127.0.0.1:{port}: Connection refused"
+    assert ok.status == "ok" and ok.new == 1
+
+
 def test_gzip_bomb_stops_at_the_cap(server: FeedServer, poller: Poller) -> None:
     bomb = gzip.compress(b"<rss>" + b" " * (200 << 20), compresslevel=9)  # 200 MiB inflated
     assert len(bomb) < 400_000

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from tracker.models import Feed, ParsedEntry, ParsedFeed, PollStatus, StoryRecord
@@ -138,6 +139,15 @@ def next_after_error(now: datetime, interval: int, errors: int, after: int | Non
 # --- one poll's outcome -----------------------------------------------------------------------
 
 
+def http_status_line(status: int) -> str:
+    """`HTTP 404 Not Found`: the code with its standard phrase, which says more to a reader of
+    `tracker feeds list --errors` than the number alone (unknown codes stay bare)."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
 def decide(
     feed: Feed,
     resp: FetchResponse,
@@ -180,7 +190,7 @@ def decide(
     if status in (429, 503):
         after = retry_after(headers, now)
         note = f"retry after {after}s" if after is not None else "no usable Retry-After"
-        return error(f"HTTP {status} ({note})", after=after)
+        return error(f"{http_status_line(status)} ({note})", after=after)
     hints = (cache_hint(headers, now), (parsed.ttl_seconds if parsed else None))
     if status == 304:
         return Decision(
@@ -190,7 +200,7 @@ def decide(
                         next_success(now, interval, hints)),
         )  # fmt: skip
     if not 200 <= status < 300:
-        return error(f"HTTP {status}")
+        return error(http_status_line(status))
     assert digest is not None, "a 2xx response comes with its body hash"
     etag, modified = headers.get("etag"), headers.get("last-modified")
     if parsed is None and parse_error is None:  # unchanged body: parsing was skipped

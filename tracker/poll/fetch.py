@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import ipaddress
+import os
 import socket
+import ssl
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -223,7 +225,16 @@ def _failed(req: FetchRequest, message: str) -> FetchResponse:
 
 def _describe(exc: aiohttp.ClientError) -> str:
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return f"cannot connect to {exc.host}:{exc.port}: {exc.os_error.strerror or exc.os_error}"
+        return f"cannot connect to {exc.host}:{exc.port}: {_reason(exc.os_error)}"
     if isinstance(exc, aiohttp.ClientPayloadError):
         return f"broken response body: {exc}"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _reason(error: OSError) -> str:
+    """`Connection refused` rather than asyncio's `Connect call failed ('1.2.3.4', 80)`: the
+    system's words for a socket's error number. TLS errors (their numbers are OpenSSL's) and
+    resolver errors (negative numbers) keep their own words."""
+    if error.errno is not None and error.errno > 0 and not isinstance(error, ssl.SSLError):
+        return os.strerror(error.errno)
+    return error.strerror or str(error) or type(error).__name__

@@ -87,6 +87,8 @@ def test_bozo_with_entries_is_a_warning_not_a_failure() -> None:
     outcome = parse_document(doc, {}, "http://x/")
     assert outcome.feed is not None and len(outcome.feed.entries) == 2
     assert outcome.feed.warning and "ill-formed" in outcome.feed.warning
+    # the flaw in words (the unescaped "&"), without the parser's "<unknown>:line:column"
+    assert outcome.feed.warning == "ill-formed feed: not well-formed (invalid token)"
 
 
 def test_html_is_sanitized_and_plain_text_derived() -> None:

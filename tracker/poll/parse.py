@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, uses_relative
+from xml.sax import SAXParseException
 
 import feedparser
 from feedparser.urls import _urljoin, make_safe_absolute_uri
@@ -78,10 +79,10 @@ def _parse_xml(body: bytes, content_type: str, location: str) -> ParseOutcome:
         if _HTML_START.match(body.lstrip(_BOM)) or "html" in content_type.lower():
             return ParseOutcome(None, "an HTML page, not a feed")
         problem = d.get("bozo_exception")
-        return ParseOutcome(None, f"not a feed: {clean_line(str(problem or 'no feed found'))}")
+        return ParseOutcome(None, f"not a feed: {clean_line(_problem(problem))}")
     warning = None
     if d.get("bozo"):
-        warning = clean_line(f"ill-formed feed: {d.get('bozo_exception')}")[:300]
+        warning = clean_line(f"ill-formed feed: {_problem(d.get('bozo_exception'))}")[:300]
     meta = d.get("feed") or {}
     ttl = None
     if str(meta.get("ttl") or "").strip().isdigit():
@@ -95,6 +96,15 @@ def _parse_xml(body: bytes, content_type: str, location: str) -> ParseOutcome:
         warning=warning,
     )
     return ParseOutcome(feed)
+
+
+def _problem(exc: object) -> str:
+    """What feedparser found wrong, in words: `not well-formed (invalid token)` rather than the
+    XML parser's `<unknown>:2:0: ...`, whose position is in feedparser's re-encoded copy (a line
+    off where it added an XML declaration) and so cannot be trusted to point into the feed."""
+    if isinstance(exc, SAXParseException):
+        return exc.getMessage()
+    return str(exc) if exc else "no feed found"
 
 
 def _without_doctype_subset(body: bytes) -> bytes:

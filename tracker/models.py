@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from tracker.textclean import clean_line
+from tracker.timeutil import iso
+
 PollStatus = Literal["ok", "not_modified", "error", "gone", "skipped"]
 TagSource = Literal["user", "feed", "rule"]
 
@@ -141,6 +144,20 @@ class Feed:
     @property
     def display_title(self) -> str:
         return self.title or self.feed_title or self.url
+
+    @property
+    def failure(self) -> str | None:
+        """Why polling this feed fails, in one line of plain text (an error can quote a server's
+        redirect target), or None when it does not: `error: HTTP 404 Not Found (failures in a
+        row: 3, next try 2026-01-27T14:02:00Z)`."""
+        if self.last_status not in ("error", "gone") or not self.last_error:
+            return None
+        if self.last_status == "gone":
+            retry = "not polled again"
+        else:
+            retry = f"next try {iso(self.next_poll_at) or 'at the next poll'}"
+        error = clean_line(self.last_error)
+        return f"{self.last_status}: {error} (failures in a row: {self.error_count}, {retry})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from tracker.models import Config, FeedConfig, StoryRecord
 from tracker.store import Store, write
 from tracker.store.db import MIGRATION_NAMES
+from tracker.store.feeds import PollOutcome
 from tracker.store.schema import migrations
 
 NOW = datetime(2025, 1, 27, 12, 0, tzinfo=UTC)
@@ -245,3 +246,19 @@ def test_a_writer_and_a_reader_process_never_see_database_locked(db_path: Path) 
         total, unread = store.stories.totals()
         assert total > 20 and unread == 0
         assert store.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_failing_feeds_error_reads_back_as_one_plain_line(store: Store) -> None:
+    fid = feed_id(store)
+    healthy = store.feeds.get("https://wire.example/ai.xml")
+    assert healthy is not None and healthy.failure is None
+    hostile = "redirect to a non-HTTP URL: x:\x1b[31mred\x1b]8;;http://evil/\x07\nnext\u202eevil"
+    later = NOW + timedelta(hours=2)
+    outcome = PollOutcome("error", None, hostile, 2, None, None, None, later)
+    store.feeds.record_poll(fid, outcome, NOW)
+    feed = store.feeds.get("https://wire.example/ai.xml")
+    assert feed is not None and feed.failure is not None
+    assert feed.failure == (
+        "error: redirect to a non-HTTP URL: x:red nextevil "
+        "(failures in a row: 2, next try 2025-01-27T14:00:00Z)"
+    )

@@ -153,3 +153,7 @@ def test_410_stops_polling(server: FeedServer, poller: Poller) -> None:
     with poller.store() as store:
         feed = store.feeds.get(url)
     assert feed is not None and feed.last_status == "gone" and "410" in (feed.last_error or "")
+    assert feed.failure == (
+        "gone: 410 Gone: the server removed this feed; polling stopped "
+        "(failures in a row: 1, not polled again)"
+    )

@@ -118,6 +118,27 @@ async def test_sidebar_lists_counts_and_filters_by_tag_or_feed(make_app: AppFact
         assert isinstance(app.focused, StoryList)
 
 
+async def test_choosing_a_failing_feed_tells_why_it_fails(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sidebar = app.query_one(Sidebar)
+        prompts = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+        for name in ("The Verge AI", "⚠ OpenAI News"):  # a healthy feed, then the failing one
+            sidebar.focus()  # choosing one moves the focus to the list
+            sidebar.highlighted = next(i for i, p in enumerate(prompts) if p.startswith(name))
+            await pilot.press("enter")
+            await settle(pilot)
+        notes = [(n.title, n.message, n.severity) for n in app._notifications]
+        assert len(notes) == 1  # nothing for the healthy feed
+        title, message, severity = notes[0]
+        assert (title, severity) == ("⚠ OpenAI News", "warning")
+        assert message == (
+            "error: HTTP 503 Service Unavailable (failures in a row: 3, next try at the next poll)"
+        )
+        assert app.query_one(QueryInput).value == 'feed:"https://openai.example/news.rss"'
+
+
 async def test_f_follows_the_current_filter(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

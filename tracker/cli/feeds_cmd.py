@@ -68,11 +68,8 @@ def list_feeds(errors: bool, as_json: bool) -> None:
             f"{feed.unread_count:>6}  {polled:20}  {feed.url}"
         )
         click.echo(line)
-        if feed.last_error and feed.last_status in ("error", "gone"):
-            click.echo(
-                f"    {feed.last_status}: {clean_line(feed.last_error)} "
-                f"(failures in a row: {feed.error_count}, next try {iso(feed.next_poll_at)})"
-            )
+        if feed.failure:
+            click.echo(f"    {feed.failure}")
 
 
 @feeds.command("add")

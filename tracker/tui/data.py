@@ -180,6 +180,7 @@ class DataSource:
                 None if f.last_status in ("error", "gone") and not f.story_count
                 else f.unread_count,
                 failing=f.last_status in ("error", "gone"),
+                failure=f.failure,
             )
             for f in feeds
             if f.active or f.story_count

@@ -55,6 +55,7 @@ class SidebarItem:
     label: str
     unread: int | None  # None: unknown (a feed in error shows "–")
     failing: bool = False
+    failure: str | None = None  # a failing feed's `Feed.failure`, told when it is chosen
 
 
 @dataclass(frozen=True, slots=True)

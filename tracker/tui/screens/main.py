@@ -269,6 +269,9 @@ class MainScreen(StoryActions, Screen[None]):
         self.query_one(FilterBar).set_value(query)
         self.set_query(query)
         self.stories.focus()
+        if item.failure:  # why its stories stopped coming, without leaving the keyboard
+            self.notify(item.failure, title=f"⚠ {item.label}", severity="warning", timeout=10,
+                        markup=False)  # fmt: skip
 
     # --- navigation --------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+
 from tests.tui.conftest import AppFactory, lines, settle
 from tracker.store import Store
 from tracker.tui.screens.dialogs import PromptDialog
@@ -100,6 +102,16 @@ async def test_esc_on_the_list_clears_the_filter(make_app: AppFactory) -> None:
         assert app.query_one(QueryInput).value == ""
 
 
+async def choose(pilot: Pilot[None], start: str) -> None:
+    """Choose the sidebar's first line starting with `start`, as the keyboard does."""
+    sidebar = pilot.app.query_one(Sidebar)
+    prompts = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+    sidebar.focus()  # choosing a line moves the focus to the list
+    sidebar.highlighted = next(i for i, p in enumerate(prompts) if p.startswith(start))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def test_sidebar_lists_counts_and_filters_by_tag_or_feed(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -108,11 +120,7 @@ async def test_sidebar_lists_counts_and_filters_by_tag_or_feed(make_app: AppFact
         prompts = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
         assert any(p.startswith("markets") and p.rstrip().endswith("4") for p in prompts)
         assert any(p.startswith("⚠ OpenAI News") for p in prompts)  # the failing feed
-        index = next(i for i, p in enumerate(prompts) if p.startswith("deepseek"))
-        sidebar.focus()
-        sidebar.highlighted = index
-        await pilot.press("enter")
-        await settle(pilot)
+        await choose(pilot, "deepseek")
         assert app.query_one(QueryInput).value == "+deepseek"
         assert app.query_one(StoryList).total == 2
         assert isinstance(app.focused, StoryList)
@@ -122,13 +130,8 @@ async def test_choosing_a_failing_feed_tells_why_it_fails(make_app: AppFactory) 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        sidebar = app.query_one(Sidebar)
-        prompts = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
-        for name in ("The Verge AI", "⚠ OpenAI News"):  # a healthy feed, then the failing one
-            sidebar.focus()  # choosing one moves the focus to the list
-            sidebar.highlighted = next(i for i, p in enumerate(prompts) if p.startswith(name))
-            await pilot.press("enter")
-            await settle(pilot)
+        await choose(pilot, "The Verge AI")  # a healthy feed, then the failing one
+        await choose(pilot, "⚠ OpenAI News")
         notes = [(n.title, n.message, n.severity) for n in app._notifications]
         assert len(notes) == 1  # nothing for the healthy feed
         title, message, severity = notes[0]

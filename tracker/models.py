@@ -146,17 +146,22 @@ class Feed:
         return self.title or self.feed_title or self.url
 
     @property
+    def failing(self) -> bool:
+        """Its last poll failed, or the server said it is gone."""
+        return self.last_status in ("error", "gone")
+
+    @property
     def failure(self) -> str | None:
         """Why polling this feed fails, in one line of plain text (an error can quote a server's
         redirect target), or None when it does not: `error: HTTP 404 Not Found (failures in a
         row: 3, next try 2026-01-27T14:02:00Z)`."""
-        if self.last_status not in ("error", "gone") or not self.last_error:
+        if not self.failing:
             return None
         if self.last_status == "gone":
             retry = "not polled again"
         else:
             retry = f"next try {iso(self.next_poll_at) or 'at the next poll'}"
-        error = clean_line(self.last_error)
+        error = clean_line(self.last_error) or "no error recorded"
         return f"{self.last_status}: {error} (failures in a row: {self.error_count}, {retry})"
 
 

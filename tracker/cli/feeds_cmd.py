@@ -49,7 +49,7 @@ def list_feeds(errors: bool, as_json: bool) -> None:
     store.feeds.sync(ctx.config())
     rows = store.feeds.all(with_counts=True)
     if errors:
-        rows = [f for f in rows if f.last_status in ("error", "gone")]
+        rows = [f for f in rows if f.failing]
     if as_json:
         click.echo(json.dumps([_feed_record(f) for f in rows], indent=2, ensure_ascii=False))
         return

@@ -188,7 +188,7 @@ class FeedRepo:
         return from_db(row[0]) if row and row[0] else None
 
     def failing(self) -> list[Feed]:
-        return [f for f in self.all(active_only=True) if f.last_status in ("error", "gone")]
+        return [f for f in self.all(active_only=True) if f.failing]
 
     def urls(self) -> Iterable[str]:
         return [str(r[0]) for r in self.db.conn.execute("SELECT url FROM feeds")]

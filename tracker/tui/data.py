@@ -177,9 +177,7 @@ class DataSource:
                 "feed",
                 f.url,
                 clean_line(f.display_title),
-                None if f.last_status in ("error", "gone") and not f.story_count
-                else f.unread_count,
-                failing=f.last_status in ("error", "gone"),
+                None if f.failing and not f.story_count else f.unread_count,
                 failure=f.failure,
             )
             for f in feeds
@@ -192,7 +190,7 @@ class DataSource:
             feeds = store.feeds.all(active_only=True)
             stories, unread = store.stories.totals()
             last = store.feeds.last_run_at()
-        failing = sum(1 for f in feeds if f.last_status in ("error", "gone"))
+        failing = sum(1 for f in feeds if f.failing)
         return Status(len(feeds), stories, unread, last, failing)
 
     def story(self, story_id: int) -> StoryDetail | None:

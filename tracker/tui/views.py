@@ -54,8 +54,11 @@ class SidebarItem:
     key: str  # feed URL, tag name, follow name
     label: str
     unread: int | None  # None: unknown (a feed in error shows "–")
-    failing: bool = False
     failure: str | None = None  # a failing feed's `Feed.failure`, told when it is chosen
+
+    @property
+    def failing(self) -> bool:
+        return self.failure is not None
 
 
 @dataclass(frozen=True, slots=True)

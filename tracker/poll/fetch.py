@@ -115,12 +115,13 @@ class Fetcher:
 
     async def fetch(self, req: FetchRequest) -> FetchResponse:
         """Fetch one feed; never raises for network trouble (the error is in the response)."""
-        host = (urlsplit(req.url).hostname or "").lower()
+        parts = urlsplit(req.url)  # once: the host, its privacy and the scheme come from it
+        host = (parts.hostname or "").lower()
         lock = self._hosts.setdefault(host, asyncio.Lock())
         async with lock, self._limit:
             try:
                 async with asyncio.timeout(req.timeout):
-                    return await self._follow(req)
+                    return await self._follow(req, parts.scheme, not is_private_host(host))
             except TimeoutError:
                 return _failed(req, f"timed out after {req.timeout:g}s (whole-request deadline)")
             except FetchError as exc:
@@ -130,9 +131,10 @@ class Fetcher:
             except (OSError, ValueError, UnicodeError) as exc:
                 return _failed(req, f"{type(exc).__name__}: {exc}")
 
-    async def _follow(self, req: FetchRequest) -> FetchResponse:
+    async def _follow(self, req: FetchRequest, scheme: str, public: bool) -> FetchResponse:
+        """Request `req.url` (whose `scheme` and publicness the caller found), then each
+        redirect target in turn."""
         assert self._session is not None, "use Fetcher as an async context manager"
-        public = not is_private_host(urlsplit(req.url).hostname)
         url, seen, statuses = req.url, {req.url}, []
         while True:
             headers = {"Accept-Encoding": "gzip, deflate"}
@@ -140,7 +142,7 @@ class Fetcher:
                 headers["If-None-Match"] = req.etag
             if req.last_modified:
                 headers["If-Modified-Since"] = req.last_modified
-            tls = await self._tls.get() if urlsplit(url).scheme == "https" else True
+            tls = await self._tls.get() if scheme == "https" else True
             async with self._session.get(
                 url, headers=headers, allow_redirects=False, ssl=tls
             ) as resp:
@@ -148,7 +150,8 @@ class Fetcher:
                 if status in REDIRECTS and "Location" in resp.headers:
                     statuses.append(status)
                     target = urljoin(url, resp.headers["Location"].strip())
-                    if urlsplit(target).scheme not in ("http", "https"):
+                    scheme = urlsplit(target).scheme
+                    if scheme not in ("http", "https"):
                         raise FetchError(f"redirect to a non-HTTP URL: {target[:200]}")
                     if target in seen:
                         raise FetchError(f"redirect loop at {target[:200]}")

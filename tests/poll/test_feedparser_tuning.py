@@ -1,7 +1,9 @@
-"""feedparser parses with expat's text buffered: fewer callbacks, the very same results."""
+"""What parse.py tunes in feedparser for speed (expat's text buffered, plain dict lookups) leaves
+its results as they were."""
 
 from __future__ import annotations
 
+import copy
 import io
 import sys
 import xml.sax
@@ -11,8 +13,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from feedparser.util import FeedParserDict
 
-from tracker.poll.parse import parse_document
+from tracker.poll.parse import _DICT_LOOKUPS, FAST_DICT, parse_document
 from tracker.poll.saxdriver import BufferedExpatParser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,3 +82,52 @@ def test_results_equal_those_of_the_unbuffered_driver() -> None:
     assert entries >= 120  # the bench documents alone have 6 x 20
     if not CORPUS.is_dir():
         pytest.skip("compared the bench documents only: ../shared/corpus is not here")
+
+
+@contextmanager
+def feedparser_own_dict() -> Iterator[None]:
+    for name in FAST_DICT:
+        if name in _DICT_LOOKUPS:
+            setattr(FeedParserDict, name, _DICT_LOOKUPS[name])
+        else:
+            delattr(FeedParserDict, name)
+    try:
+        yield
+    finally:
+        for name, method in FAST_DICT.items():
+            setattr(FeedParserDict, name, method)
+
+
+def test_results_equal_those_with_feedparsers_own_dict_lookups() -> None:
+    docs = documents()
+    ours = [parse_document(body, {}, f"https://example.org/{name}") for name, body in docs]
+    with feedparser_own_dict():
+        assert "__deepcopy__" not in vars(FeedParserDict)
+        theirs = [parse_document(body, {}, f"https://example.org/{name}") for name, body in docs]
+    assert FeedParserDict.get is FAST_DICT["get"]
+    for (name, _), mine, default in zip(docs, ours, theirs, strict=True):
+        assert mine == default, name
+    assert sum(len(o.feed.entries) for o in ours if o.feed is not None) >= 120
+
+
+def test_the_fast_lookups_keep_feedparsers_aliases_and_copies() -> None:
+    d = FeedParserDict()
+    d["description"] = "stored as summary"  # __setitem__ maps the alias
+    d["published"] = "p"
+    d["links"] = [FeedParserDict(rel="enclosure", href="h", type="t")]
+    assert d["summary"] == d.get("description") == "stored as summary"
+    assert "description" in d and "channel" not in d and "nothing" not in d
+    assert d.get("nothing", 7) == 7 and d.get("channel") is None
+    assert d["enclosures"] == [{"href": "h", "type": "t"}]
+    with pytest.warns(DeprecationWarning):
+        assert d["updated"] == "p"  # feedparser's fallback, kept
+    with pytest.raises(KeyError):
+        d["nothing"]
+    assert d.links[0].href == "h"  # attribute access goes through the lookups too
+    params = FeedParserDict(type="text/html", language=None, base="https://b/")
+    params["nested"] = [FeedParserDict(a="b")]
+    clone = copy.deepcopy(params)
+    assert clone == params and type(clone) is FeedParserDict
+    assert clone["nested"][0] is not params["nested"][0]
+    clone["nested"][0]["a"] = "changed"
+    assert params["nested"][0]["a"] == "b"

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import repeat
-from operator import mul
+from operator import mul, truediv
 
 from tracker.cluster_model import Assignment, Cluster, Item, Params, Vocabulary
 from tracker.cluster_text import STOPWORDS, lead_terms, stem, title_words, url_words
@@ -80,28 +80,19 @@ class Clusterer:
             for term in lead.keys() & raw.keys():
                 lead[term] = max(raw[term], weight)
             raw.update(lead)  # new terms after the title's, in the order of the lead
-        vocab.docs += 1
-        df, low, log = vocab.df, vocab.low, math.log
-        for term in raw:
-            n = df[term] = df.get(term, 0) + 1
-            low[term] = 1.0 - log(n + 1)
+        vocab.count(raw)
         return raw
 
     def vector(self, raw: dict[str, float]) -> dict[str, float]:
         """The unit TF-IDF vector of raw weights, under the IDF as it stands now."""
-        idf = self.vocab.idf
-        return _unit({term: weight * idf(term) for term, weight in raw.items()})
+        return self._weigh(raw)[1]
 
     # --- assignment -------------------------------------------------------------------------
 
     def add(self, item: Item) -> Assignment:
         """Assign `item` to the best active cluster above the threshold, or to a new one."""
         raw = self.observe(item)
-        docs = self.vocab.docs + 1
-        df, log = self.vocab.df, math.log
-        idfs = {term: log(docs / (df[term] + 1)) + 1.0 for term in raw}  # = Vocabulary.idf
-        vec = _unit({term: w * idfs[term] for term, w in raw.items()})
-        query = {term: w * idfs[term] for term, w in vec.items()}
+        idfs, vec, query = self._weigh(raw)
         when = item.published
         if when is not None and (self._horizon is None or when > self._horizon):
             self._horizon = when
@@ -125,6 +116,20 @@ class Clusterer:
         for other in merged:
             self._absorb(best, self.clusters[other])
         return Assignment(best.id, round(best_score, 4), terms, False, merged)
+
+    def _weigh(
+        self, raw: dict[str, float]
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """The IDF of `raw`'s terms (`Vocabulary.idf`), `vector(raw)`, and that vector times the
+        IDF again: the query `_fits` scores. Maps over `raw`'s values, in its order, rather than
+        a comprehension per dict: the same floats for less interpreter work."""
+        docs, get, log = self.vocab.docs + 1, self.vocab.df.get, math.log
+        idfs = {term: log(docs / (get(term, 0) + 1)) + 1.0 for term in raw}
+        weights = list(map(mul, raw.values(), idfs.values()))
+        norm = math.sqrt(sum(map(mul, weights, weights))) or 1.0
+        units = list(map(truediv, weights, repeat(norm)))
+        query = map(mul, units, idfs.values())
+        return idfs, dict(zip(raw, units, strict=True)), dict(zip(raw, query, strict=True))
 
     def _fits(
         self, query: dict[str, float], candidates: list[Cluster], source: str | None
@@ -152,7 +157,7 @@ class Clusterer:
                     sums = self._sums(cluster)
                 norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
                 score = dot / (sqrt(norm2) if norm2 > 1e-12 else 1.0)
-            if source and source in cluster.sources:
+            if same_source and source and source in cluster.sources:
                 score += same_source
             if score >= threshold:
                 fits.append((score, cluster.id))
@@ -352,11 +357,6 @@ def _explain(
     shared = [(w * total[t] * idfs[t], t) for t, w in vec.items() if t in total]
     shared.sort(reverse=True)
     return tuple(surface.get(t, t) for _, t in shared[:limit])
-
-
-def _unit(vec: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(map(mul, vec.values(), vec.values()))) or 1.0
-    return {t: w / norm for t, w in vec.items()}
 
 
 def _gap(cluster: Cluster, when: datetime) -> float:

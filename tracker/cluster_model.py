@@ -134,9 +134,29 @@ class Vocabulary:
         self.plain: dict[str, int] = {}
         self.surface: dict[str, str] = {}
 
+    def count(self, terms: Iterable[str]) -> None:
+        """One more document, holding each of `terms` once."""
+        self.docs += 1
+        df, low, lows = self.df, self.low, _lows(self.docs)
+        for term in terms:
+            n = df[term] = df.get(term, 0) + 1
+            low[term] = lows[n]
+
     def idf(self, term: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
     def nameness(self, term: str) -> float:
         named, plain = self.named.get(term, 0), self.plain.get(term, 0)
         return (named + 0.3) / (named + plain + 1.0)
+
+
+# 1 - log(n + 1) at index n: `Vocabulary.low` of a term in n documents, looked up rather than
+# computed (a log per term of every item), with the very same float
+_LOWS: list[float] = []
+
+
+def _lows(docs: int) -> list[float]:
+    """`_LOWS`, long enough for a document frequency of `docs`."""
+    if len(_LOWS) <= docs:
+        _LOWS.extend(1.0 - math.log(n + 1) for n in range(len(_LOWS), 2 * docs + 1024))
+    return _LOWS

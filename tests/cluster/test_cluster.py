@@ -4,6 +4,7 @@ themselves, states survive JSON, idle clusters leave the index."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 
 from tracker.cluster import Cluster, Clusterer, Item, Params
@@ -159,3 +160,18 @@ def test_text_features() -> None:
         "sees",
     ]
     assert url_words(None) == []
+
+
+def test_term_statistics_follow_their_formulas() -> None:
+    """`low` comes from a table and the item vectors from maps: the floats must be those of the
+    plain formulas (1 - log(df + 1); w * idf over its norm), or decisions could drift."""
+    clusterer = Clusterer()
+    for item in [*EBAY, COMET, *EBAY]:
+        raw = clusterer.observe(item)
+    vocab = clusterer.vocab
+    assert vocab.docs == 7 and vocab.df[stem("icahn")] == 6
+    for term, n in vocab.df.items():
+        assert vocab.low[term] == 1.0 - math.log(n + 1)
+    plain = {t: w * (math.log((vocab.docs + 1) / (vocab.df[t] + 1)) + 1.0) for t, w in raw.items()}
+    norm = math.sqrt(sum(w * w for w in plain.values()))
+    assert clusterer.vector(raw) == {t: w / norm for t, w in plain.items()}

@@ -143,6 +143,7 @@ class Clusterer:
         threshold, same_source = p.threshold, p.same_source
         docs, cached, sqrt = self.vocab.docs, self._norms.get, math.sqrt
         big = math.log(docs + 1)
+        big2, big_big = 2 * big, big * big  # the products `_norm` starts with
         keys = query.keys()
         fits: list[tuple[float, int]] = []
         for cluster in candidates:
@@ -155,7 +156,7 @@ class Clusterer:
                 sums = cached(cluster.id)
                 if sums is None or docs > sums[0] * 1.25:
                     sums = self._sums(cluster)
-                norm2 = sums[3] + 2 * big * sums[2] + big * big * sums[1]
+                norm2 = sums[3] + big2 * sums[2] + big_big * sums[1]
                 score = dot / (sqrt(norm2) if norm2 > 1e-12 else 1.0)
             if same_source and source and source in cluster.sources:
                 score += same_source
@@ -207,12 +208,19 @@ class Clusterer:
         return math.sqrt(norm2) if norm2 > 1e-12 else 1.0
 
     def _sums(self, cluster: Cluster) -> list[float]:
-        """[docs, S0, S1, S2] of `_norm`, computed in full and cached."""
-        total = cluster.total
-        lows = list(map(self.vocab.low.get, total, repeat(1.0)))  # 1.0: df 0, never seen
-        squares = list(map(mul, total.values(), total.values()))
-        once = list(map(mul, squares, lows))
-        s0, s1, s2 = sum(squares, 0.0), sum(once, 0.0), sum(map(mul, once, lows), 0.0)
+        """[docs, S0, S1, S2] of `_norm`, computed in full and cached.
+
+        One plain loop: a quarter fewer instructions than maps and sums over lists (which made
+        and freed three lists of floats), the same additions in the same order."""
+        get = self.vocab.low.get
+        s0 = s1 = s2 = 0.0
+        for term, weight in cluster.total.items():
+            low = get(term, 1.0)  # 1.0: df 0, a term never seen (a restored cluster's)
+            square = weight * weight
+            once = square * low
+            s0 += square
+            s1 += once
+            s2 += once * low
         sums = self._norms[cluster.id] = [float(self.vocab.docs), s0, s1, s2]
         return sums
 
@@ -251,8 +259,12 @@ class Clusterer:
     def _join(
         self, cluster: Cluster, vec: dict[str, float], idfs: dict[str, float], item: Item
     ) -> None:
+        """Add `item` (its unit vector `vec`, `idfs` of its terms) to `cluster`."""
         total, low, index, cid = cluster.total, self.vocab.low, self._index, cluster.id
         sums = self._norms.get(cid)
+        # `_norm`'s sums follow the join in locals (the same additions in the same order), kept
+        # only if cached; `low` has every term of `vec`, which `observe` counted
+        s0, s1, s2 = (0.0, 0.0, 0.0) if sums is None else sums[1:]
         for term, w in vec.items():
             old = total.get(term)
             if old is None:
@@ -261,13 +273,13 @@ class Clusterer:
                     ids = index[term] = set()
                 ids.add(cid)
                 old = 0.0
-            new = old + w / idfs[term]
-            total[term] = new
-            if sums is not None:
-                grow, lo = new * new - old * old, low.get(term, 1.0)
-                sums[1] += grow
-                sums[2] += grow * lo
-                sums[3] += grow * lo * lo
+            total[term] = new = old + w / idfs[term]
+            grow, lo = new * new - old * old, low[term]
+            s0 += grow
+            s1 += grow * lo
+            s2 += grow * lo * lo
+        if sums is not None:
+            sums[1:] = s0, s1, s2
         cluster.size += 1
         if item.source:
             cluster.sources[item.source] = cluster.sources.get(item.source, 0) + 1

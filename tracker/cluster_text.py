@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 from urllib.parse import unquote, urlsplit
 
 # Function words plus words that headlines use for every kind of story ("says", "update").
@@ -138,16 +139,27 @@ def lead_words(text: str) -> list[str]:
 _lead_terms: dict[str, str] = {}  # token -> its term, "" for a word a lead does not count
 
 
+class _ChunkTerms(dict[str, tuple[str, ...]]):
+    """A run of non-space characters -> the `_lead_term` of each `_WORD` token in it."""
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        terms = tuple(map(_lead_term, _WORD.findall(chunk)))
+        if len(self) < 200_000:
+            self[chunk] = terms
+        return terms
+
+
+_chunk_terms = _ChunkTerms()
+
+
 def lead_terms(text: str) -> list[str]:
     """The stemmed terms of `lead_words(text)`, without stopwords and words under 3 letters.
 
-    Cached per token as `_WORD` finds it, before lowercasing: a summary lead is scanned for
-    every story at ingest, and after a few stories nearly all its tokens were seen before."""
-    tokens = _WORD.findall(text)[:-1]  # the last word may be cut: see `lead_words`
-    terms = list(map(_lead_terms.get, tokens))
-    if None in terms:
-        terms = [_lead_term(token) for token in tokens]
-    return list(filter(None, terms))
+    A summary lead is read for every story at ingest, and after a few stories nearly all its
+    words were seen before, so they are cached as `str.split` cuts them (`_WORD` never matches
+    a space): looking the chunks up costs a fifth of what the regular expression did."""
+    terms = list(chain.from_iterable(map(_chunk_terms.__getitem__, text.split())))
+    return list(filter(None, terms[:-1]))  # the last word may be cut: see `lead_words`
 
 
 def _lead_term(token: str) -> str:

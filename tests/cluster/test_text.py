@@ -72,6 +72,14 @@ def test_lead_terms_are_the_stemmed_lead_words_cached_or_not() -> None:
     assert lead_terms(text) == expected  # every token cached now
 
 
+@given(st.text(alphabet="aAbS3.,'’ \t\n\u00a0\u2003\x1c-é", max_size=40))
+def test_lead_terms_match_the_regular_expression_for_any_text(text: str) -> None:
+    """`lead_terms` reads chunks between spaces; `_WORD` over the whole text is the definition
+    (its last token dropped, even when a later chunk holds no token)."""
+    expected = [stem(w) for w in lead_words(text) if len(w) > 2 and w not in STOPWORDS]
+    assert lead_terms(text) == expected
+
+
 def _title_words_reference(title: str) -> list[tuple[str, str]]:
     """`title_words` as first written, with no cache: the definition the fast one must give."""
     raw = _WORD.findall(title)

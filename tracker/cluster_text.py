@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import chain
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 # Function words plus words that headlines use for every kind of story ("says", "update").
@@ -35,22 +37,30 @@ _WORD = re.compile(r"[A-Za-z0-9]++(?:[.,][0-9]++)*+(?:['’][A-Za-z]++)?+")
 _URL_PIECE = re.compile(r"[^/\\\-_.,+=&;:~!|()\[\]\s]+")
 _VOWEL = re.compile(r"[aeiouy]")
 
-_stem_cache: dict[str, str] = {}
+_V = TypeVar("_V")
 
 
-def stem(word: str) -> str:
-    """A light suffix stripper (plurals, -ed, -ing, -ly …): cheap, cached, good enough to make
-    "rejects"/"rejected"/"rejecting" meet; numbers and short words are left alone."""
-    cached = _stem_cache.get(word)
-    if cached is not None:
-        return cached
-    out = _stem(word)
-    if len(_stem_cache) < 200_000:
-        _stem_cache[word] = out
-    return out
+class _Cache(dict[str, _V]):
+    """str -> `make(str)`, computed on a miss and kept while under 200,000 entries.
+
+    Its bound `__getitem__` is called, or mapped, in C: a hit costs no Python frame."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[str], _V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> _V:
+        value = self._make(key)
+        if len(self) < 200_000:
+            self[key] = value
+        return value
 
 
 def _stem(w: str) -> str:
+    """A light suffix stripper (plurals, -ed, -ing, -ly …): cheap, good enough to make
+    "rejects"/"rejected"/"rejecting" meet; numbers and short words are left alone."""
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("ies") and len(w) > 4:
@@ -75,13 +85,16 @@ def _stem(w: str) -> str:
     return w
 
 
+stem: Callable[[str], str] = _Cache(_stem).__getitem__  # `_stem`, cached
+
+
 def title_words(title: str) -> list[tuple[str, str]]:
     """(word, kind) for each word of a headline, lowercased, possessives dropped.
 
     kind is "name" for a capitalised word inside a sentence-case headline, "plain" for a
     lowercase one, "caps" for an ALL-CAPS word in a headline that is not shouting, "num" for a
     number, and "" where the writing says nothing (first word, Title Case headlines)."""
-    facts = [_title_facts.get(token) or _facts_of(token) for token in _WORD.findall(title)]
+    facts = list(map(_title_facts, _WORD.findall(title)))
     content = capitals = shouting = 0
     for fact in facts:
         if fact[1]:
@@ -110,14 +123,13 @@ def title_words(title: str) -> list[tuple[str, str]]:
 # a capital, ALL CAPS and longer than one letter, starts with a digit, all lowercase). Headlines
 # reuse most of their words, and these string tests were most of the cost of `title_words`.
 _Facts = tuple[str, bool, bool, bool, bool, bool]
-_title_facts: dict[str, _Facts] = {}
 
 
 def _facts_of(token: str) -> _Facts:
     w = token[:-2] if token.endswith(("'s", "’s")) else token
     low = w.lower()
     multi_upper = len(w) > 1 and w.isupper()
-    facts = (
+    return (
         low.replace("’", "").replace("'", ""),
         w[:1].isalpha() and low not in STOPWORDS,
         w[:1].isupper(),
@@ -125,9 +137,9 @@ def _facts_of(token: str) -> _Facts:
         w[:1].isdigit(),
         w.islower(),
     )
-    if len(_title_facts) < 200_000:
-        _title_facts[token] = facts
-    return facts
+
+
+_title_facts = _Cache(_facts_of).__getitem__
 
 
 def lead_words(text: str) -> list[str]:
@@ -136,40 +148,25 @@ def lead_words(text: str) -> list[str]:
     return [_lead_word(token) for token in _WORD.findall(text)[:-1]]
 
 
-_lead_terms: dict[str, str] = {}  # token -> its term, "" for a word a lead does not count
-
-
-class _ChunkTerms(dict[str, tuple[str, ...]]):
-    """A run of non-space characters -> the `_lead_term` of each `_WORD` token in it."""
-
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        terms = tuple(map(_lead_term, _WORD.findall(chunk)))
-        if len(self) < 200_000:
-            self[chunk] = terms
-        return terms
-
-
-_chunk_terms = _ChunkTerms()
-
-
 def lead_terms(text: str) -> list[str]:
     """The stemmed terms of `lead_words(text)`, without stopwords and words under 3 letters.
 
     A summary lead is read for every story at ingest, and after a few stories nearly all its
     words were seen before, so they are cached as `str.split` cuts them (`_WORD` never matches
     a space): looking the chunks up costs a fifth of what the regular expression did."""
-    terms = list(chain.from_iterable(map(_chunk_terms.__getitem__, text.split())))
+    terms = list(chain.from_iterable(map(_chunk_terms, text.split())))
     return list(filter(None, terms[:-1]))  # the last word may be cut: see `lead_words`
 
 
 def _lead_term(token: str) -> str:
-    term = _lead_terms.get(token)
-    if term is None:
-        word = _lead_word(token)
-        term = stem(word) if len(word) > 2 and word not in STOPWORDS else ""
-        if len(_lead_terms) < 200_000:
-            _lead_terms[token] = term
-    return term
+    """A `_WORD` token's term in a lead, "" for a word a lead does not count."""
+    word = _lead_word(token)
+    return stem(word) if len(word) > 2 and word not in STOPWORDS else ""
+
+
+def _chunk_terms_of(chunk: str) -> tuple[str, ...]:
+    """A run of non-space characters -> the `_lead_term` of each `_WORD` token in it."""
+    return tuple(map(_lead_terms, _WORD.findall(chunk)))
 
 
 def _lead_word(token: str) -> str:
@@ -177,6 +174,10 @@ def _lead_word(token: str) -> str:
     if token.endswith(("'s", "’s")):
         token = token[:-2]
     return token.lower().replace("’", "").replace("'", "")
+
+
+_lead_terms = _Cache(_lead_term).__getitem__
+_chunk_terms = _Cache(_chunk_terms_of).__getitem__
 
 
 # The path of a plain http(s) URL as urlsplit finds it: the netloc ends at the first / ? or #,

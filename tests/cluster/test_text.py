@@ -131,6 +131,12 @@ def test_title_words_cached_or_not_give_the_plain_definition(title: str) -> None
     assert title_words(title) == _title_words_reference(title)  # every token cached now
 
 
+@given(st.text(alphabet="aAbS3.,'’ \t\n\u00a0\u2003\x1c-éÜ", max_size=40))
+def test_title_words_of_any_text_give_the_plain_definition(title: str) -> None:
+    """`title_words` reads chunks between spaces; the reference runs `_WORD` over it all."""
+    assert title_words(title) == _title_words_reference(title)
+
+
 def test_title_words_of_real_headlines() -> None:
     for title in HEADLINES:
         assert title_words(title) == _title_words_reference(title), title

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tracker.cluster_text import (
     _WORD,
     STOPWORDS,
+    _Cache,
     lead_terms,
     lead_words,
     stem,
@@ -140,3 +141,15 @@ def test_title_words_of_any_text_give_the_plain_definition(title: str) -> None:
 def test_title_words_of_real_headlines() -> None:
     for title in HEADLINES:
         assert title_words(title) == _title_words_reference(title), title
+
+
+def test_a_full_cache_still_answers_but_keeps_no_more() -> None:
+    calls: list[str] = []
+
+    def shout(word: str) -> str:
+        calls.append(word)
+        return word.upper()
+
+    cache = _Cache(shout, limit=2)
+    assert [cache[w] for w in ("a", "b", "c", "a", "c")] == ["A", "B", "C", "A", "C"]
+    assert sorted(cache) == ["a", "b"] and calls == ["a", "b", "c", "c"]

@@ -137,10 +137,13 @@ class Vocabulary:
     def count(self, terms: Iterable[str]) -> None:
         """One more document, holding each of `terms` once."""
         self.docs += 1
-        df, low, lows = self.df, self.low, _lows(self.docs)
+        df, low, lows = self.df, self.low, _LOWS
         for term in terms:
             n = df[term] = df.get(term, 0) + 1
-            low[term] = lows[n]
+            try:
+                low[term] = lows[n]
+            except IndexError:  # a frequency the table has not reached yet
+                low[term] = _lows_to(n)[n]
 
     def idf(self, term: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
@@ -151,12 +154,13 @@ class Vocabulary:
 
 
 # 1 - log(n + 1) at index n: `Vocabulary.low` of a term in n documents, looked up rather than
-# computed (a log per term of every item), with the very same float
+# computed (a log per term of every item), with the very same float. As long as the highest
+# document frequency seen, which grows far slower than the number of documents.
 _LOWS: list[float] = []
 
 
-def _lows(docs: int) -> list[float]:
-    """`_LOWS`, long enough for a document frequency of `docs` (grown 4,096 at a time)."""
-    if len(_LOWS) <= docs:
-        _LOWS.extend(1.0 - math.log(n + 1) for n in range(len(_LOWS), docs + 4096))
+def _lows_to(n: int) -> list[float]:
+    """`_LOWS`, grown (4,096 at a time) to hold index `n`."""
+    if len(_LOWS) <= n:
+        _LOWS.extend(1.0 - math.log(k + 1) for k in range(len(_LOWS), n + 4096))
     return _LOWS

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 from feedparser.util import FeedParserDict
 
-from tracker.poll.parse import _DICT_LOOKUPS, FAST_DICT, parse_document
+from tracker.poll.parse import _FEEDPARSERS, FAST_DICT, parse_document
 from tracker.poll.saxdriver import BufferedExpatParser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,11 +86,11 @@ def test_results_equal_those_of_the_unbuffered_driver() -> None:
 
 @contextmanager
 def feedparser_own_dict() -> Iterator[None]:
-    for name in FAST_DICT:
-        if name in _DICT_LOOKUPS:
-            setattr(FeedParserDict, name, _DICT_LOOKUPS[name])
-        else:
+    for name, method in _FEEDPARSERS.items():
+        if method is None:
             delattr(FeedParserDict, name)
+        else:
+            setattr(FeedParserDict, name, method)
     try:
         yield
     finally:
